@@ -1,0 +1,49 @@
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths that hold personal data wherever they appear. Log calls are written to carry identifiers
+ * only; these paths are the safety net for the day one of them is not.
+ */
+export const REDACTED_PATHS: readonly string[] = Object.freeze([
+  'subject_email',
+  'subjectEmail',
+  'email',
+  'changes',
+  'payload',
+  'value',
+  'data',
+  '*.subject_email',
+  '*.subjectEmail',
+  '*.email',
+  '*.changes',
+  '*.payload',
+  '*.value',
+  '*.data',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+]);
+
+export interface LoggerSettings {
+  /** The service or process name, bound to every line as `service`. */
+  service: string;
+  /** pino level; default `info`, or LOG_LEVEL from the environment. */
+  level?: string;
+  /** Where lines go; default standard output. */
+  destination?: DestinationStream;
+}
+
+/** Creates the root logger of a process. Components take `logger.child({ component })`. */
+export function createLogger(settings: LoggerSettings): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? process.env.LOG_LEVEL ?? 'info',
+    base: { service: settings.service, pid: process.pid },
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+
+  return settings.destination ? pino(options, settings.destination) : pino(options);
+}
+
+export type { Logger } from 'pino';
