@@ -58,6 +58,9 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'invalid_input',
   FORBIDDEN: 'invalid_input',
   NOT_FOUND: 'invalid_input',
+  RECORD_SHREDDED: 'permanent',
+  RECORD_NOT_REPLAYABLE: 'invalid_input',
+  MIGRATION_FAILED: 'configuration',
 
   // defects
   INTERNAL: 'internal',
