@@ -5,5 +5,7 @@ export * from './config/endpoints';
 export * from './kafka/client';
 export * from './kafka/topics';
 export * from './kafka/provision';
+export * from './kafka/topic-layout-from-env';
 export * from './registry/schema-catalog';
 export * from './registry/register-schemas';
+export * from './runtime';
