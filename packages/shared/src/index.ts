@@ -9,3 +9,5 @@ export * from './kafka/topic-layout-from-env';
 export * from './registry/schema-catalog';
 export * from './registry/register-schemas';
 export * from './runtime';
+export * from './domain';
+export * from './serde';

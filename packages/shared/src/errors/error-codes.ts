@@ -30,9 +30,22 @@ export const ERROR_CODES = {
   DECODE_MALFORMED_AVRO: 'invalid_input',
   DECODE_RECORD_TOO_LARGE: 'invalid_input',
   REGISTRY_UNREACHABLE: 'transient',
+  SCHEMA_NOT_REGISTERED: 'configuration',
+  ENCODE_INVALID_VALUE: 'internal',
 
-  // meaning of a decoded task
+  // meaning of a decoded task (one code per rule, so a quarantine record says which rule broke)
   VALIDATION_FAILED: 'invalid_input',
+  VALIDATION_REQUEST_ID_INVALID: 'invalid_input',
+  VALIDATION_EMAIL_INVALID: 'invalid_input',
+  VALIDATION_SOURCE_SYSTEM_UNKNOWN: 'invalid_input',
+  VALIDATION_CHANGES_MISSING: 'invalid_input',
+  VALIDATION_CHANGES_INVALID: 'invalid_input',
+  VALIDATION_CHANGES_UNEXPECTED: 'invalid_input',
+  VALIDATION_JURISDICTION_UNKNOWN: 'invalid_input',
+  VALIDATION_RECEIVED_AT_INVALID: 'invalid_input',
+  VALIDATION_DEADLINE_INVALID: 'invalid_input',
+  VALIDATION_TRACE_ID_INVALID: 'invalid_input',
+  REQUEST_ID_CONFLICT: 'invalid_input',
 
   // execution against a source system
   SOURCE_UNAVAILABLE: 'transient',

@@ -1,0 +1,40 @@
+import type { Coordinates } from './coordinates';
+
+/** The documented transitions a task goes through; the schema keeps the field an open string. */
+export type AuditStage =
+  | 'received'
+  | 'quarantined'
+  | 'duplicate'
+  | 'validated'
+  | 'routed'
+  | 'held'
+  | 'released'
+  | 'attempt_started'
+  | 'job_submitted'
+  | 'job_polled'
+  | 'succeeded'
+  | 'retry_scheduled'
+  | 'deferred'
+  | 'dead_lettered'
+  | 'replayed'
+  | 'chain_head';
+
+/** One transition of one task (schemas/audit-event.avsc). Identifiers only, no personal data. */
+export interface AuditEvent {
+  event_id: string;
+  occurred_at: number;
+  service: string;
+  stage: AuditStage | (string & {});
+  request_id: string | null;
+  subject_key: string | null;
+  trace_id: string | null;
+  lane: string | null;
+  source_system: string | null;
+  action: string | null;
+  attempt: number | null;
+  reason_code: string | null;
+  detail: string | null;
+  result_digest: string | null;
+  result_bytes: number | null;
+  coordinates: Coordinates | null;
+}

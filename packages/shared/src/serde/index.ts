@@ -1,0 +1,2 @@
+export * from './wire-format';
+export * from './avro-serde';
