@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   SOURCE_FORBIDDEN: 'permanent',
   SOURCE_NOT_FOUND: 'permanent',
   SOURCE_JOB_FAILED: 'permanent',
+  SOURCE_TOKEN_REVOKED: 'permanent',
+  SOURCE_ACTION_UNSUPPORTED: 'permanent',
   UNKNOWN_SOURCE_SYSTEM: 'permanent',
   RETRIES_EXHAUSTED: 'permanent',
   DEADLINE_EXCEEDED: 'permanent',
