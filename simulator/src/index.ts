@@ -1,1 +1,13 @@
-export {};
+export * from './simulator';
+export * from './simulator-counters';
+export * from './config/knobs';
+export * from './config/knobs-schema';
+export * from './config/simulator-config';
+export type { LatencySpec, FixedLatency, UniformLatency, LognormalLatency } from './random/latency';
+export type { Clock } from './source/clock';
+export type { OutageMode } from './source/source-system';
+export type { SourceCountersSnapshot, RequestIdCounters } from './source/source-counters';
+export type { GlobalCountersSnapshot } from './source/global-counters';
+export type { DsrAction, JobStatus } from './source/job-store';
+export type { JobBody, AccessResult, ErrorBody } from './http/bodies';
+export type { SourceDescription } from './http/control-routes';

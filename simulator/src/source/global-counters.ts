@@ -1,0 +1,34 @@
+/** What a test reads about the simulator as a whole. */
+export interface GlobalCountersSnapshot {
+  requests: number;
+  inFlight: number;
+  /** The most source requests being answered at once, over all sources. */
+  peakInFlight: number;
+}
+
+/** Requests and concurrency over every source. */
+export class GlobalCounters {
+  requests = 0;
+  inFlight = 0;
+  peakInFlight = 0;
+
+  enter(): void {
+    this.requests += 1;
+    this.inFlight += 1;
+    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+  }
+
+  leave(): void {
+    this.inFlight -= 1;
+  }
+
+  /** Zeroes the counts; the peak restarts from what is in flight now. */
+  reset(): void {
+    this.requests = 0;
+    this.peakInFlight = this.inFlight;
+  }
+
+  snapshot(): GlobalCountersSnapshot {
+    return { requests: this.requests, inFlight: this.inFlight, peakInFlight: this.peakInFlight };
+  }
+}
