@@ -77,6 +77,10 @@ export const ERROR_CODES = {
   RECORD_NOT_REPLAYABLE: 'invalid_input',
   MIGRATION_FAILED: 'configuration',
 
+  // operator tools (the dsr command)
+  WAIT_TIMED_OUT: 'transient',
+  AUDITOR_UNREACHABLE: 'transient',
+
   // defects
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorCategory>;
