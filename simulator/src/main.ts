@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const config = loadSimulatorConfig(process.env, configPath ?? process.env.SIMULATOR_CONFIG);
   const simulator = await startSimulator({ ...config, logger });
   for (const source of simulator.describeSources()) {
-    logger.info({ source: source.name, url: source.url, sharedUrl: source.sharedUrl }, 'source ready');
+    logger.info(
+      { source: source.name, url: source.url, sharedUrl: source.sharedUrl },
+      'source ready',
+    );
   }
 
   const stop = (signal: string): void => {

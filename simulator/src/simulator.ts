@@ -6,7 +6,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_KNOBS, mergeKnobs, type SourceKnobs } from './config/knobs';
 import { assertKnobsCoherent, parseKnobsInput } from './config/knobs-schema';
 import { sourcePath } from './http/bodies';
-import { registerControlRoutes, type SimulatorControl, type SourceDescription } from './http/control-routes';
+import {
+  registerControlRoutes,
+  type SimulatorControl,
+  type SourceDescription,
+} from './http/control-routes';
 import { errorHandler } from './http/error-handler';
 import { SourceListener, type RequestHandler } from './http/source-listener';
 import { registerSourceRoutes } from './http/source-routes';
@@ -211,7 +215,10 @@ export class Simulator implements SimulatorControl {
     const failures = (await Promise.allSettled(steps)).filter((step) => step.status === 'rejected');
     this.#logger.info({ failures: failures.length }, 'simulator closed');
     if (failures.length > 0) {
-      throw new AggregateError(failures.map((failure) => failure.reason), 'simulator close failed');
+      throw new AggregateError(
+        failures.map((failure) => failure.reason),
+        'simulator close failed',
+      );
     }
   }
 

@@ -34,14 +34,18 @@ export function loadSimulatorConfig(
   return {
     ...parsed,
     port: envInt(env, 'SIMULATOR_PORT', parsed.port),
-    host: env.SIMULATOR_HOST !== undefined && env.SIMULATOR_HOST !== '' ? env.SIMULATOR_HOST : parsed.host,
+    host:
+      env.SIMULATOR_HOST !== undefined && env.SIMULATOR_HOST !== ''
+        ? env.SIMULATOR_HOST
+        : parsed.host,
     seed: envInt(env, 'SIMULATOR_SEED', parsed.seed),
   };
 }
 
 function readDocument(env: NodeJS.ProcessEnv, configPath: string | undefined): [unknown, string] {
   const inline = env.SIMULATOR_CONFIG_JSON;
-  if (inline !== undefined && inline !== '') return [parseJson(inline, 'SIMULATOR_CONFIG_JSON'), 'SIMULATOR_CONFIG_JSON'];
+  if (inline !== undefined && inline !== '')
+    return [parseJson(inline, 'SIMULATOR_CONFIG_JSON'), 'SIMULATOR_CONFIG_JSON'];
   if (configPath === undefined || configPath === '') return [{}, 'defaults'];
 
   let text: string;

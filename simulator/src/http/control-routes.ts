@@ -64,7 +64,9 @@ function registerOutageRoutes(app: FastifyInstance, control: SimulatorControl): 
   app.put<Outage>('/control/sources/:source/outage', async (request, reply) => {
     const mode = request.body?.mode ?? 'refuse';
     if (!OUTAGE_MODES.has(mode)) {
-      return reply.code(400).send(errorBody('invalid_request', 'mode must be refuse, reset or unavailable'));
+      return reply
+        .code(400)
+        .send(errorBody('invalid_request', 'mode must be refuse, reset or unavailable'));
     }
     await control.takeDown(request.params.source, mode);
     return control.describeSource(request.params.source);

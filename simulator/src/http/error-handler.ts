@@ -21,7 +21,10 @@ export function errorHandler(logger: Logger) {
       return;
     }
 
-    logger.error({ err: error, method: request.method, route: request.routeOptions.url }, 'request failed');
+    logger.error(
+      { err: error, method: request.method, route: request.routeOptions.url },
+      'request failed',
+    );
     reply.code(500).send(errorBody('internal_error', 'the simulator failed'));
   };
 }

@@ -128,7 +128,13 @@ async function executeNow(
     await deliver(exchange, fault, 422, errorBody('job_failed', 'the source could not do it'));
     return reply;
   }
-  await deliver(exchange, fault, 200, syncBody(source.name, order, source.knobs.resultRecords), headers);
+  await deliver(
+    exchange,
+    fault,
+    200,
+    syncBody(source.name, order, source.knobs.resultRecords),
+    headers,
+  );
   return reply;
 }
 

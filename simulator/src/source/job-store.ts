@@ -32,9 +32,7 @@ export interface Job {
 
 /** A submit started a job, returned the job an earlier submit with its key started, or clashed. */
 export type SubmitResult =
-  | { kind: 'started'; job: Job }
-  | { kind: 'replayed'; job: Job }
-  | { kind: 'conflict'; job: Job };
+  { kind: 'started'; job: Job } | { kind: 'replayed'; job: Job } | { kind: 'conflict'; job: Job };
 
 /**
  * The jobs of one source, by id and by idempotency key. A key names one job for ever: a second

@@ -148,6 +148,8 @@ export class SourceSystem {
   }
 
   #latencyFor(knobs: SourceKnobs): LatencySampler | undefined {
-    return isZeroLatency(knobs.latency) ? undefined : latencySampler(knobs.latency, this.#latencyRandom);
+    return isZeroLatency(knobs.latency)
+      ? undefined
+      : latencySampler(knobs.latency, this.#latencyRandom);
   }
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { request } from 'undici';
+import { waitFor } from '../../../test/support/wait-for';
+import { call, clientFor, simulatorFor } from './harness';
+
+describe('concurrency counters', () => {
+  it('when requests overlap, the peak counts them per source and globally', async (t) => {
+    // A latency far beyond the test holds every request open until the client gives up.
+    const sim = await simulatorFor(t, {
+      sources: { a: { latency: 600_000 }, b: { latency: 600_000 } },
+    });
+    const client = clientFor(t, { connections: 20 });
+    const held = [
+      ...Array.from({ length: 3 }, () => `${sim.sourceUrl('a')}/jobs/x`),
+      ...Array.from({ length: 5 }, () => `${sim.sourceUrl('b')}/jobs/x`),
+    ].map((url) => request(url, { dispatcher: client }).catch((error: unknown) => error));
+
+    await waitFor(() => sim.counters().inFlight === 8, { description: '8 requests in flight' });
+    await client.destroy();
+    await Promise.all(held);
+    await waitFor(() => sim.counters().inFlight === 0, { description: 'no request in flight' });
+
+    const counters = sim.counters();
+    assert.equal(counters.peakInFlight, 8);
+    assert.equal(counters.sources.a?.peakInFlight, 3);
+    assert.equal(counters.sources.b?.peakInFlight, 5);
+    assert.equal(counters.sources.b?.byStatus.aborted, 5);
+  });
+
+  it('when requests follow one another, the peak stays at one', async (t) => {
+    const sim = await simulatorFor(t, { sources: { crm: {} } });
+    const client = clientFor(t);
+
+    for (let index = 0; index < 50; index += 1) {
+      await call(client, `${sim.sourceUrl('crm')}/jobs/x`);
+    }
+
+    assert.equal(sim.counters().peakInFlight, 1);
+    assert.equal(sim.sourceCounters('crm').requests, 50);
+  });
+
+  it('when counters are reset, the peak restarts from what is in flight', async (t) => {
+    const sim = await simulatorFor(t, { sources: { crm: { latency: 600_000 } } });
+    const client = clientFor(t, { connections: 4 });
+    const held = [1, 2, 3].map(() =>
+      request(`${sim.sourceUrl('crm')}/jobs/x`, { dispatcher: client }).catch(
+        (error: unknown) => error,
+      ),
+    );
+    await waitFor(() => sim.counters().inFlight === 3, { description: '3 requests in flight' });
+
+    await client.destroy();
+    await Promise.all(held);
+    await waitFor(() => sim.counters().inFlight === 0, { description: 'no request in flight' });
+    sim.resetCounters();
+
+    assert.equal(sim.counters().peakInFlight, 0);
+    assert.equal(sim.sourceCounters('crm').peakInFlight, 0);
+    assert.equal(sim.sourceCounters('crm').requests, 0);
+  });
+});
