@@ -11,3 +11,4 @@ export * from './registry/register-schemas';
 export * from './runtime';
 export * from './domain';
 export * from './serde';
+export * from './kafka/transactional-processor';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Coordinates } from './coordinates';
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -14,4 +15,19 @@ export interface Alert {
   summary: string;
   request_id: string | null;
   coordinates: Coordinates | null;
+}
+
+/** The fields an alert needs; the rest default to null. */
+export type AlertInput = Pick<Alert, 'service' | 'severity' | 'kind' | 'reason_code' | 'summary'> &
+  Partial<Omit<Alert, 'service' | 'severity' | 'kind' | 'reason_code' | 'summary'>>;
+
+/** A complete alert with a fresh id and, unless given, the current time. */
+export function createAlert(input: AlertInput): Alert {
+  return {
+    alert_id: randomUUID(),
+    occurred_at: Date.now(),
+    request_id: null,
+    coordinates: null,
+    ...input,
+  };
 }

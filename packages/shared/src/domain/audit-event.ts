@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Coordinates } from './coordinates';
 
 /** The documented transitions a task goes through; the schema keeps the field an open string. */
@@ -37,4 +38,29 @@ export interface AuditEvent {
   result_digest: string | null;
   result_bytes: number | null;
   coordinates: Coordinates | null;
+}
+
+/** The fields an audit event needs; every other field defaults to null. */
+export type AuditEventInput = Pick<AuditEvent, 'service' | 'stage'> &
+  Partial<Omit<AuditEvent, 'service' | 'stage'>>;
+
+/** A complete audit event with a fresh id and, unless given, the current time. */
+export function createAuditEvent(input: AuditEventInput): AuditEvent {
+  return {
+    event_id: randomUUID(),
+    occurred_at: Date.now(),
+    request_id: null,
+    subject_key: null,
+    trace_id: null,
+    lane: null,
+    source_system: null,
+    action: null,
+    attempt: null,
+    reason_code: null,
+    detail: null,
+    result_digest: null,
+    result_bytes: null,
+    coordinates: null,
+    ...input,
+  };
 }

@@ -33,6 +33,9 @@ export const ERROR_CODES = {
   SCHEMA_NOT_REGISTERED: 'configuration',
   ENCODE_INVALID_VALUE: 'internal',
 
+  // the pipeline's own PostgreSQL state (duplicate detection, ordering holds)
+  DATABASE_UNAVAILABLE: 'transient',
+
   // meaning of a decoded task (one code per rule, so a quarantine record says which rule broke)
   VALIDATION_FAILED: 'invalid_input',
   VALIDATION_REQUEST_ID_INVALID: 'invalid_input',
@@ -46,6 +49,7 @@ export const ERROR_CODES = {
   VALIDATION_DEADLINE_INVALID: 'invalid_input',
   VALIDATION_TRACE_ID_INVALID: 'invalid_input',
   REQUEST_ID_CONFLICT: 'invalid_input',
+  DUPLICATE_REQUEST_ID: 'invalid_input',
 
   // execution against a source system
   SOURCE_UNAVAILABLE: 'transient',

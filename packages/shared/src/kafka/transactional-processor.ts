@@ -1,0 +1,407 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';
+import { isDsrError } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { PipelineMetrics } from '../runtime/metrics';
+
+/** A record taken from an input topic, with its coordinates. */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Record timestamp, epoch milliseconds as a string (as Kafka gives it). */
+  timestamp: string;
+  headers: IHeaders;
+}
+
+/** A record to write in the same transaction that commits the consumed record's offset. */
+export interface ProducedRecord {
+  topic: string;
+  key: string | Buffer | null;
+  value: Buffer;
+  headers?: IHeaders;
+}
+
+/**
+ * Turns one consumed record into the records to produce. It must not throw for bad input (that
+ * is a record for a quarantine topic); a thrown error aborts the transaction. Retriable
+ * {@link DsrError}s are retried with backoff; any other error stops the processor with `crash`.
+ * It may run more than once for one record (after an aborted transaction), so side effects it
+ * has outside Kafka must be idempotent.
+ */
+export type TransformRecord = (record: ConsumedRecord) => Promise<ProducedRecord[]>;
+
+export interface TransactionalProcessorOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly string[];
+  transform: TransformRecord;
+  logger: Logger;
+  /** Prefix of the per-partition transactional ids; default the group id. */
+  transactionalIdPrefix?: string;
+  /** Records committed together in one transaction; default 100. */
+  maxRecordsPerTransaction?: number;
+  /** Input partitions processed at the same time; default 3. */
+  partitionsConsumedConcurrently?: number;
+  /** Consumer session timeout in ms; default 30000. */
+  sessionTimeoutMs?: number;
+  /** Consumer heartbeat interval in ms; default 3000 (below the session timeout). */
+  heartbeatIntervalMs?: number;
+  /** Broker-side transaction timeout in ms; default 60000. */
+  transactionTimeoutMs?: number;
+  /** First pause after a failed transaction in ms, doubled per failure; default 200. */
+  retryInitialMs?: number;
+  /** Longest pause between two tries of one transaction in ms; default 10000. */
+  retryMaxMs?: number;
+  /** Counts consumed and produced records once their transaction committed. */
+  metrics?: PipelineMetrics;
+}
+
+/** Defaults of {@link TransactionalProcessorOptions}. */
+export const TRANSACTIONAL_PROCESSOR_DEFAULTS = Object.freeze({
+  maxRecordsPerTransaction: 100,
+  partitionsConsumedConcurrently: 3,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
+  transactionTimeoutMs: 60_000,
+  retryInitialMs: 200,
+  retryMaxMs: 10_000,
+});
+
+type Settings = TransactionalProcessorOptions &
+  Required<Omit<TransactionalProcessorOptions, 'transactionalIdPrefix' | 'metrics'>>;
+
+/** The producer that writes for one input partition, and where that partition resumes. */
+interface PartitionSlot {
+  producer: Producer;
+  generation: number;
+  /** The first offset not yet committed; records below it were committed by a predecessor. */
+  nextOffset: bigint;
+}
+
+/** Kafka error types by which the broker tells a producer that a newer one replaced it. */
+const FENCING_ERRORS: ReadonlySet<string> = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+
+/**
+ * Consume-transform-produce with exactly-once effect: the records a batch produces and the
+ * offsets it consumed commit in one Kafka transaction.
+ *
+ * kafkajs commits offsets in a transaction without the consumer's generation (TxnOffsetCommit
+ * v0/v1, before KIP-447), so the broker cannot tell a stale member from the current one. The
+ * fence is therefore the transactional id itself: one per input partition, as Kafka Streams did
+ * before KIP-447. Whoever processes a partition first initialises that partition's producer,
+ * which bumps the epoch, aborts a predecessor's open transaction and fences the predecessor's
+ * later writes; only then does it read the partition's committed offset, so records a predecessor
+ * committed in the meantime are skipped rather than processed twice. The same re-initialisation
+ * follows any failed transaction, which also settles a commit whose answer was lost.
+ * https://cwiki.apache.org/confluence/display/KAFKA/KIP-447%3A+Producer+scalability+for+exactly+once+semantics
+ */
+export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknown] }> {
+  private readonly settings: Settings;
+  private readonly log: Logger;
+  private readonly slots = new Map<string, PartitionSlot>();
+  /** Consecutive failed transactions per partition, for the backoff. */
+  private readonly failures = new Map<string, number>();
+  private readonly stopping = new AbortController();
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private generation = 0;
+  private closing: Promise<void> | undefined;
+  private joinedGroup = false;
+
+  constructor(options: TransactionalProcessorOptions) {
+    super();
+    this.settings = { ...TRANSACTIONAL_PROCESSOR_DEFAULTS, ...options };
+    this.log = options.logger.child({ component: 'transactional-processor', group: options.groupId });
+  }
+
+  /** Whether the consumer has joined its group and holds an assignment. */
+  get joined(): boolean {
+    return this.joinedGroup;
+  }
+
+  /** Connects, subscribes and starts processing; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.settings;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+      readUncommitted: false,
+    });
+    this.consumer = consumer;
+    this.watchGroup(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  /** Stops fetching new batches; the batch in progress finishes or is handed back uncommitted. */
+  async stopFetching(): Promise<void> {
+    this.stopping.abort();
+    await this.consumer?.stop();
+  }
+
+  /**
+   * Stops fetching, lets the batch in progress end, then disconnects the consumer, every
+   * partition producer and the admin client. Idempotent: a second call returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeAll();
+    return this.closing;
+  }
+
+  private async closeAll(): Promise<void> {
+    this.stopping.abort();
+    const steps: (() => Promise<void>)[] = [
+      async () => this.consumer?.disconnect(),
+      async () => {
+        await Promise.all([...this.slots.values()].map((slot) => slot.producer.disconnect()));
+        this.slots.clear();
+      },
+      async () => this.admin?.disconnect(),
+    ];
+    for (const step of steps) {
+      await step().catch((error: unknown) => {
+        this.log.warn({ err: error }, 'close step failed');
+      });
+    }
+    this.joinedGroup = false;
+  }
+
+  private watchGroup(consumer: Consumer): void {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // A new generation may have moved partitions; every slot is re-initialised before reuse.
+      this.generation += 1;
+      this.joinedGroup = true;
+      this.log.info(
+        { generation: this.generation, assignment: payload.memberAssignment },
+        'partitions assigned',
+      );
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joinedGroup = false;
+      if (payload.restart) return;
+
+      this.log.error({ err: payload.error }, 'consumer crashed and will not restart');
+      this.emit('crash', payload.error);
+    });
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const live = () => isRunning() && !isStale() && !this.stopping.signal.aborted;
+    const max = this.settings.maxRecordsPerTransaction;
+    let index = 0;
+
+    while (index < batch.messages.length && live()) {
+      const slot = await this.slotFor(batch.topic, batch.partition);
+      const done = batch.messages.slice(index).filter((m) => BigInt(m.offset) < slot.nextOffset);
+      done.forEach((m) => resolveOffset(m.offset));
+      index += done.length;
+
+      const chunk = batch.messages.slice(index, index + max);
+      if (chunk.length === 0) break;
+
+      const committed = await this.commitChunk(batch.topic, batch.partition, chunk, slot);
+      if (committed) {
+        resolveOffset(chunk[chunk.length - 1]!.offset);
+        index += chunk.length;
+      }
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Runs the transform over a chunk and commits its output with the chunk's offsets. Returns
+   * false when the transaction did not commit; the slot is then dropped, so the next try starts
+   * from a freshly fenced producer and the partition's committed offset.
+   */
+  private async commitChunk(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+    slot: PartitionSlot,
+  ): Promise<boolean> {
+    const last = chunk[chunk.length - 1]!;
+    try {
+      const produced = await this.transformAll(topic, partition, chunk);
+      const next = (BigInt(last.offset) + 1n).toString();
+      const transaction = await slot.producer.transaction();
+      try {
+        if (produced.length > 0) await transaction.sendBatch({ topicMessages: byTopic(produced) });
+        await transaction.sendOffsets({
+          consumerGroupId: this.settings.groupId,
+          topics: [{ topic, partitions: [{ partition, offset: next }] }],
+        });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+
+      slot.nextOffset = BigInt(next);
+      this.failures.delete(`${topic}:${partition}`);
+      this.count(topic, chunk.length, produced);
+      return true;
+    } catch (error) {
+      await this.dropSlot(topic, partition);
+      await this.afterFailure(error, topic, partition);
+      return false;
+    }
+  }
+
+  private async transformAll(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+  ): Promise<ProducedRecord[]> {
+    const produced: ProducedRecord[] = [];
+    for (const message of chunk) {
+      const record: ConsumedRecord = {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key ?? null,
+        value: message.value ?? null,
+        timestamp: message.timestamp,
+        headers: message.headers ?? {},
+      };
+      produced.push(...(await this.settings.transform(record)));
+    }
+    return produced;
+  }
+
+  private async afterFailure(error: unknown, topic: string, partition: number): Promise<void> {
+    const fields = { err: error, topic, partition };
+    if (isDsrError(error) && !error.retriable) {
+      // Stopping the consumer waits for this batch, so it is started here and not awaited.
+      this.log.error(fields, 'transform failed with a non-retriable error; stopping');
+      this.stopping.abort();
+      void this.consumer?.stop().catch(() => undefined);
+      this.emit('crash', error);
+      return;
+    }
+
+    // A fenced producer means another member initialised this partition's transactional id. If
+    // this member is the stale one, its next heartbeat fails and it rejoins; if the other one is
+    // stale, the re-initialised slot fences it back. Either way the committed offset decides.
+    const fenced = isFenced(error);
+    const attempt = this.bumpFailures(topic, partition);
+    const pauseMs = backoffMs(attempt, this.settings.retryInitialMs, this.settings.retryMaxMs);
+    this.log.warn(
+      { ...fields, attempt, pauseMs, fenced },
+      fenced ? 'producer fenced by another owner of the partition' : 'transaction failed; retrying',
+    );
+    await delay(pauseMs, undefined, { signal: this.stopping.signal, ref: false }).catch(
+      () => undefined,
+    );
+  }
+
+  private bumpFailures(topic: string, partition: number): number {
+    const key = `${topic}:${partition}`;
+    const attempt = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, attempt);
+    return attempt;
+  }
+
+  /**
+   * The partition's producer, initialised (and so fencing any predecessor) before the
+   * partition's committed offset is read.
+   */
+  private async slotFor(topic: string, partition: number): Promise<PartitionSlot> {
+    const key = `${topic}:${partition}`;
+    const existing = this.slots.get(key);
+    if (existing && existing.generation === this.generation) return existing;
+
+    if (existing) await this.dropSlot(topic, partition);
+    const producer = this.settings.kafka.producer({
+      transactionalId: `${this.settings.transactionalIdPrefix ?? this.settings.groupId}.${key}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.settings.transactionTimeoutMs,
+    });
+    await producer.connect();
+
+    // Beginning a transaction runs InitProducerId; nothing was added, so aborting sends nothing.
+    await (await producer.transaction()).abort();
+    const slot = {
+      producer,
+      generation: this.generation,
+      nextOffset: await this.committedOffset(topic, partition),
+    };
+    this.slots.set(key, slot);
+    return slot;
+  }
+
+  private async committedOffset(topic: string, partition: number): Promise<bigint> {
+    const offsets = await this.admin!.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] });
+    const entry = offsets[0]?.partitions.find((p) => p.partition === partition);
+    const value = BigInt(entry?.offset ?? '-1');
+    return value < 0n ? -1n : value;
+  }
+
+  private async dropSlot(topic: string, partition: number): Promise<void> {
+    const key = `${topic}:${partition}`;
+    const slot = this.slots.get(key);
+    this.slots.delete(key);
+    await slot?.producer.disconnect().catch(() => undefined);
+  }
+
+  private count(topic: string, consumed: number, produced: ProducedRecord[]): void {
+    const metrics = this.settings.metrics;
+    if (!metrics) return;
+
+    metrics.recordsConsumed.inc({ topic }, consumed);
+    for (const record of produced) metrics.recordsProduced.inc({ topic: record.topic });
+  }
+}
+
+function byTopic(records: ProducedRecord[]): { topic: string; messages: Message[] }[] {
+  const groups = new Map<string, Message[]>();
+  for (const record of records) {
+    const messages = groups.get(record.topic) ?? [];
+    messages.push({ key: record.key, value: record.value, headers: record.headers });
+    groups.set(record.topic, messages);
+  }
+  return [...groups].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function isFenced(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && FENCING_ERRORS.has(type)) return true;
+  }
+  return false;
+}
+
+/** Exponential backoff with equal jitter: between half and all of the capped doubling. */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}

@@ -1,0 +1,197 @@
+import { createHmac } from 'node:crypto';
+import {
+  DsrError,
+  isDsrError,
+  newTraceId,
+  normaliseEmail,
+  traceIdFromHeaders,
+  type AvroSerde,
+  type ConsumedRecord,
+  type IntakeTask,
+  type Logger,
+  type PipelineMetrics,
+  type ProducedRecord,
+  type RoutedTask,
+} from '@dsr/shared';
+import type { AcceptedRequests } from '../dedup/accepted-requests';
+import { coordinatesOf, type IngestOutputs } from '../records/ingest-outputs';
+import { MAX_ID_LENGTH, validateTask, type ValidationRules } from '../validate/validate-task';
+
+export interface IngestTransformOptions {
+  serde: AvroSerde;
+  outputs: IngestOutputs;
+  accepted: AcceptedRequests;
+  rules: ValidationRules;
+  subjectKeySecret: string;
+  logger: Logger;
+  metrics?: PipelineMetrics;
+  /** The clock, epoch milliseconds; default Date.now. */
+  now?: () => number;
+}
+
+type Decoding = { ok: true; task: IntakeTask } | { ok: false; error: DsrError };
+
+/**
+ * One intake record in, the records it causes out: decode, validate, claim the request id, then
+ * either the validated task or a quarantine record with its alert; always the audit trail.
+ * Undecodable or invalid input never throws; only failures worth retrying (registry or database
+ * unreachable) do, and those abort the transaction so the record is processed again.
+ */
+export class IngestTransform {
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly options: IngestTransformOptions) {
+    this.log = options.logger.child({ component: 'ingest' });
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The transform the transactional processor runs for each intake record. */
+  readonly transform = async (record: ConsumedRecord): Promise<ProducedRecord[]> => {
+    const startedMs = this.now();
+    const decoding = await this.decode(record);
+    const outcome = decoding.ok
+      ? await this.accept(record, decoding.task, startedMs)
+      : await this.refuseUndecodable(record, decoding.error, startedMs);
+
+    this.options.metrics?.processingSeconds.observe(
+      { lane: 'none', outcome: outcome.label },
+      (this.now() - startedMs) / 1000,
+    );
+    return outcome.records;
+  };
+
+  private async decode(record: ConsumedRecord): Promise<Decoding> {
+    try {
+      const { value } = await this.options.serde.decode<IntakeTask>(record.topic, record.value);
+      return { ok: true, task: value };
+    } catch (error) {
+      if (isDsrError(error) && error.category === 'invalid_input') return { ok: false, error };
+      throw error;
+    }
+  }
+
+  private async refuseUndecodable(record: ConsumedRecord, error: DsrError, nowMs: number) {
+    const origin = coordinatesOf(record);
+    const received = await this.options.outputs.audit({ stage: 'received', occurred_at: nowMs }, origin);
+    const quarantined = await this.quarantine(record, [error.code], error.message, null, nowMs);
+    return { label: 'quarantined', records: [received, ...quarantined] };
+  }
+
+  private async accept(record: ConsumedRecord, task: IntakeTask, nowMs: number) {
+    const origin = coordinatesOf(record);
+    const requestId = trustworthyId(task.request_id);
+    const received = await this.options.outputs.audit(
+      { stage: 'received', occurred_at: nowMs, request_id: requestId, source_system: null },
+      origin,
+    );
+
+    const outcome = validateTask(task, this.options.rules, {
+      nowMs,
+      recordTimestampMs: Number(record.timestamp),
+      subjectKeySecret: this.options.subjectKeySecret,
+      headerTraceId: traceIdFromHeaders(record.headers),
+      origin,
+      newTraceId,
+    });
+    if (!outcome.ok) {
+      const codes = outcome.violations.map((v) => v.code);
+      const detail = outcome.violations.map((v) => v.detail).join('; ');
+      const quarantined = await this.quarantine(record, codes, detail, requestId, nowMs);
+      return { label: 'quarantined', records: [received, ...quarantined] };
+    }
+
+    return { label: 'accepted', records: [received, ...(await this.claimAndEmit(record, outcome.task, task))] };
+  }
+
+  private async claimAndEmit(record: ConsumedRecord, routed: RoutedTask, task: IntakeTask) {
+    const origin = coordinatesOf(record);
+    const claim = await this.options.accepted.claim(routed.request_id, this.digest(task), origin);
+
+    if (claim.kind === 'duplicate') {
+      this.log.warn({ request_id: routed.request_id, ...origin, first: claim.first }, 'duplicate request id skipped');
+      const detail = `request id already accepted from ${claim.first.topic}/${claim.first.partition}/${claim.first.offset}`;
+      return [await this.options.outputs.audit(auditOf(routed, 'duplicate', 'DUPLICATE_REQUEST_ID', detail), origin)];
+    }
+    if (claim.kind === 'conflict') {
+      const detail =
+        'request id already accepted with different content from ' +
+        `${claim.first.topic}/${claim.first.partition}/${claim.first.offset}`;
+      return this.quarantine(record, ['REQUEST_ID_CONFLICT'], detail, routed.request_id, routed.validated_at);
+    }
+
+    const produced = [
+      await this.options.outputs.validated(routed),
+      await this.options.outputs.audit(auditOf(routed, 'validated', null, null), origin),
+    ];
+    if (routed.deadline_passed) produced.push(await this.options.outputs.deadlinePassed(routed, origin));
+    return produced;
+  }
+
+  private async quarantine(
+    record: ConsumedRecord,
+    reasonCodes: string[],
+    detail: string,
+    requestId: string | null,
+    nowMs: number,
+  ): Promise<ProducedRecord[]> {
+    const origin = coordinatesOf(record);
+    this.log.error(
+      { ...origin, request_id: requestId, reason_codes: reasonCodes },
+      'intake record quarantined',
+    );
+    for (const code of reasonCodes) this.options.metrics?.quarantined.inc({ reason_code: code });
+    this.options.metrics?.alerts.inc({ kind: 'quarantine', severity: 'warning' });
+
+    return this.options.outputs.quarantine({
+      record,
+      reasonCodes,
+      detail,
+      requestId,
+      schemaId: schemaIdOf(record.value),
+      nowMs,
+    });
+  }
+
+  /**
+   * A keyed digest of what the upstream system said, to tell a resend from a different task
+   * reusing a request id. Keyed, because the content includes the subject's email.
+   */
+  private digest(task: IntakeTask): string {
+    const canonical = JSON.stringify([
+      task.request_id,
+      normaliseEmail(task.subject_email),
+      task.action,
+      task.source_system,
+      task.priority,
+      task.jurisdiction,
+      task.received_at,
+      task.deadline,
+      Object.entries(task.changes ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    ]);
+    return createHmac('sha256', this.options.subjectKeySecret).update(canonical).digest('hex');
+  }
+}
+
+function auditOf(task: RoutedTask, stage: string, reasonCode: string | null, detail: string | null) {
+  return {
+    stage,
+    request_id: task.request_id,
+    subject_key: task.subject_key,
+    trace_id: task.trace_id,
+    source_system: task.source_system,
+    action: task.action,
+    reason_code: reasonCode,
+    detail,
+  };
+}
+
+/** A request id fit to appear in keys, logs and audit events, or null. */
+function trustworthyId(id: string): string | null {
+  return id.length > 0 && id.length <= MAX_ID_LENGTH && /^[\x21-\x7e]+$/.test(id) ? id : null;
+}
+
+/** The writer-schema id from a wire-format header, when the header is there. */
+function schemaIdOf(value: Buffer | null): number | null {
+  return value && value.length >= 5 && value[0] === 0 ? value.readInt32BE(1) : null;
+}
