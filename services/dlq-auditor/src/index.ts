@@ -1,1 +1,14 @@
-export {};
+export * from './auditor';
+export * from './auditor-client';
+export * from './config';
+export * from './api/roles';
+export * from './api/credentials';
+export * from './chain/chain-verifier';
+export * from './chain/record-hash';
+export * from './database/migrate';
+export * from './database/service-role';
+export * from './database/prepare-database';
+export * from './privacy/private-report';
+export * from './privacy/random-source';
+export * from './reports/exact-report';
+export * from './retention/shred-expired';

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { installAccessControl } from './access-control';
+import type { CredentialStore } from './credentials';
+import { errorHandler } from './http-errors';
+import { registerAuditRoutes } from './routes/audit-routes';
+import { registerRecordRoutes } from './routes/record-routes';
+import type { TriageContext } from './triage-context';
+
+export interface TriageApiOptions extends TriageContext {
+  credentials: CredentialStore;
+}
+
+/**
+ * The triage HTTP API (fastify), not yet listening. Every route but /healthz needs a credential
+ * and a role that holds the route's permission; see roles.ts.
+ */
+export function createTriageApi(options: TriageApiOptions): FastifyInstance {
+  const logger = options.logger.child({ component: 'triage-api' });
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
+    bodyLimit: 64 * 1024,
+  });
+
+  app.setErrorHandler(errorHandler(logger));
+  installAccessControl(app, { pool: options.pool, credentials: options.credentials, logger });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerRecordRoutes(app, options);
+  registerAuditRoutes(app, options);
+  return app;
+}
