@@ -63,6 +63,14 @@ export class PartitionTracker {
     this.#drain();
   }
 
+  /** Forgets a running record that was handed back unprocessed and will be delivered again. */
+  forget(offset: number): void {
+    if (this.#entries.get(offset) !== false) return;
+
+    this.#entries.delete(offset);
+    this.#running -= 1;
+  }
+
   /** Where the committed offset may move now. */
   commitPoint(): CommitPoint {
     const doneAbove: number[] = [];

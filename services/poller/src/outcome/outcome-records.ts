@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { AuditEvent, AuditStage, DeadLetterRecord, RoutedTask, TopicLayout } from '@dsr/shared';
+import type { Failure } from '../failure/classify-failure';
+import type { OutboundRecord, RecordPosition } from './outbound-record';
+import { retryHeaders } from './retry-headers';
+
+/** The service name audit events carry. */
+export const SERVICE_NAME = 'poller';
+
+/** Facts an audit event may add to the task's identifiers. */
+export interface AuditFacts {
+  attempt?: number;
+  reasonCode?: string;
+  detail?: string;
+  resultDigest?: string;
+  resultBytes?: number;
+  /** Distinguishes events of the same stage and attempt (polls, deferrals). */
+  sequence?: number;
+}
+
+/**
+ * Builds the records of task outcomes. Ids are derived from the task and the step, not drawn at
+ * random, so a step that is recorded again after a crash carries the same id and downstream
+ * readers can recognise it.
+ */
+export class OutcomeRecords {
+  readonly #layout: TopicLayout;
+
+  constructor(layout: TopicLayout) {
+    this.#layout = layout;
+  }
+
+  audit(task: RoutedTask, stage: AuditStage, position: RecordPosition, nowMs: number, facts: AuditFacts = {}): OutboundRecord {
+    const event: AuditEvent = {
+      event_id: stableId(task.request_id, stage, facts.attempt ?? task.attempt, facts.sequence ?? 0),
+      occurred_at: nowMs,
+      service: SERVICE_NAME,
+      stage,
+      request_id: task.request_id,
+      subject_key: task.subject_key,
+      trace_id: task.trace_id,
+      lane: task.lane,
+      source_system: task.source_system,
+      action: task.action,
+      attempt: facts.attempt ?? task.attempt,
+      reason_code: facts.reasonCode ?? null,
+      detail: facts.detail ?? null,
+      result_digest: facts.resultDigest ?? null,
+      result_bytes: facts.resultBytes ?? null,
+      coordinates: { topic: position.topic, partition: position.partition, offset: String(position.offset) },
+    };
+    return { topic: this.#layout.topics.audit, key: task.request_id, value: event };
+  }
+
+  /** The task on a retry or delay tier topic. */
+  hop(task: RoutedTask, topic: string, original: RecordPosition): OutboundRecord {
+    return { topic, key: task.request_id, value: task, headers: retryHeaders(task, original) };
+  }
+
+  deadLetter(task: RoutedTask, failure: Failure, attempts: number, nowMs: number): OutboundRecord {
+    const record: DeadLetterRecord = {
+      dead_letter_id: stableId(task.request_id, 'dead_lettered', attempts, task.deferrals),
+      dead_lettered_at: nowMs,
+      request_id: task.request_id,
+      subject_key: task.subject_key,
+      task,
+      action: task.action,
+      source_system: task.source_system,
+      lane: task.lane ?? 'standard',
+      error_code: failure.code,
+      error_category: failure.category,
+      error_message: failure.message,
+      attempts,
+      first_failure_at: task.first_failure_at,
+      breaker_refusal: failure.breakerRefusal,
+      origin: task.origin,
+    };
+    return { topic: this.#layout.topics.dlq, key: task.request_id, value: record };
+  }
+}
+
+function stableId(requestId: string, stage: string, attempt: number, sequence: number): string {
+  const hex = createHash('sha256').update(`${requestId}\u0000${stage}\u0000${attempt}\u0000${sequence}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
