@@ -27,7 +27,7 @@ function findTests(dir, into = []) {
   return into;
 }
 
-const workspaces = ['packages', 'services', 'simulator', 'cli', 'test'];
+const workspaces = ['packages', 'services', 'simulator', 'cli', 'bench', 'test'];
 const all = workspaces.flatMap((w) => findTests(join(root, w))).sort();
 const isUnit = (file) => file.includes('/test/unit/');
 const selected = all.filter((f) => (only === 'unit' ? isUnit(f) : only === 'integration' ? !isUnit(f) : true));
