@@ -9,6 +9,7 @@ import {
   type Logger,
   type TopicLayout,
 } from '@dsr/shared';
+import { AuditorClient, DEFAULT_AUDITOR_URL } from './auditor/auditor-client';
 import { STANDARD_OUTPUT, type Output } from './output';
 
 /** Settings every subcommand shares, from global options and the environment. */
@@ -17,6 +18,8 @@ export interface CliSettings {
   env?: NodeJS.ProcessEnv;
   /** Overrides DSR_TOPIC_PREFIX. */
   topicPrefix?: string;
+  /** Overrides DSR_AUDITOR_URL. */
+  auditorUrl?: string;
   output?: Output;
 }
 
@@ -34,12 +37,15 @@ export class CliContext {
   #layout: TopicLayout | undefined;
   #kafka: Kafka | undefined;
   #serde: AvroSerde | undefined;
+  #auditor: AuditorClient | undefined;
+  readonly #auditorUrl: string | undefined;
 
   constructor(settings: CliSettings = {}) {
     const base = settings.env ?? process.env;
     const prefix = settings.topicPrefix;
     this.env = prefix === undefined ? base : { ...base, DSR_TOPIC_PREFIX: prefix };
     this.output = settings.output ?? STANDARD_OUTPUT;
+    this.#auditorUrl = settings.auditorUrl;
     // The command's own output is its result; library chatter goes to stderr only when asked.
     this.logger = createLogger({
       service: 'dsr-cli',
@@ -73,6 +79,13 @@ export class CliContext {
     const registryUrl = this.endpoints.schemaRegistryUrl;
     this.#serde ??= new AvroSerde({ registryUrl, layout: this.layout });
     return this.#serde;
+  }
+
+  /** The dlq-auditor's triage API, authenticated with DSR_AUDITOR_TOKEN. */
+  get auditor(): AuditorClient {
+    const baseUrl = this.#auditorUrl ?? this.env.DSR_AUDITOR_URL ?? DEFAULT_AUDITOR_URL;
+    this.#auditor ??= new AuditorClient({ baseUrl, token: this.env.DSR_AUDITOR_TOKEN });
+    return this.#auditor;
   }
 
   /** Registers something to close when the command ends, in reverse order of registration. */

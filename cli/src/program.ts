@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isDsrError } from '@dsr/shared';
+import { registerDlq } from './commands/dlq';
 import { registerFollow } from './commands/follow';
 import { registerLag } from './commands/lag';
+import { registerReport } from './commands/report';
 import { registerSubmit } from './commands/submit';
+import { registerVerify } from './commands/verify';
 import { CliContext, type CliSettings } from './context';
 import { EXIT_CODES, exitCodeFor, isConnectionFailure } from './exit-codes';
 import { STANDARD_OUTPUT } from './output';
@@ -12,6 +15,7 @@ export type RunCommand = (body: (ctx: CliContext) => Promise<void>) => Promise<v
 
 interface GlobalFlags {
   prefix?: string;
+  auditorUrl?: string;
 }
 
 /**
@@ -29,6 +33,7 @@ export function createProgram(settings: CliSettings = {}): Command {
       '--prefix <prefix>',
       'topic prefix of the deployment (default: DSR_TOPIC_PREFIX or none)',
     )
+    .option('--auditor-url <url>', 'the dlq-auditor triage API (default: DSR_AUDITOR_URL or :8085)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => output.line(text.trimEnd()),
@@ -42,6 +47,7 @@ export function createProgram(settings: CliSettings = {}): Command {
       ...settings,
       output,
       topicPrefix: flags.prefix ?? settings.topicPrefix,
+      auditorUrl: flags.auditorUrl ?? settings.auditorUrl,
     });
     try {
       await body(ctx);
@@ -52,6 +58,9 @@ export function createProgram(settings: CliSettings = {}): Command {
 
   registerSubmit(program, run);
   registerFollow(program, run);
+  registerDlq(program, run);
+  registerVerify(program, run);
+  registerReport(program, run);
   registerLag(program, run);
   return program;
 }
