@@ -37,6 +37,9 @@ export function encodeOffsetMap(committed: number, done: readonly number[]): str
   return parts.length === 0 ? null : `${PREFIX}${parts.join(',')}`;
 }
 
+/** A run longer than any partition's buffer can be is not a map this code wrote. */
+const MAX_RUN = 1_000_000;
+
 /**
  * The offsets a metadata string says are done. Anything that is not ours (another tool's
  * metadata, an empty string, a malformed part) yields no offsets: the records then simply run
@@ -52,7 +55,7 @@ export function decodeOffsetMap(committed: number, metadata: string | null | und
 
     const first = parseInt(match[1]!, 36);
     const last = match[2] === undefined ? first : parseInt(match[2], 36);
-    if (!(first > 0) || last < first) return [];
+    if (!(first > 0) || last < first || last - first > MAX_RUN) return [];
     for (let d = first; d <= last; d += 1) done.push(committed + d);
   }
   return done;
