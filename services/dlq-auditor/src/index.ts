@@ -12,3 +12,5 @@ export * from './privacy/private-report';
 export * from './privacy/random-source';
 export * from './reports/exact-report';
 export * from './retention/shred-expired';
+export * from './crypto/keyring';
+export * from './chain/verify-chain';

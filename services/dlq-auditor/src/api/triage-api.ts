@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installAccessControl } from './access-control';
 import type { CredentialStore } from './credentials';
 import { errorHandler } from './http-errors';
@@ -19,7 +19,8 @@ export function createTriageApi(options: TriageApiOptions): FastifyInstance {
   const logger = options.logger.child({ component: 'triage-api' });
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Every request that matters is in the access log; per-request service log lines add nothing.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
   });
