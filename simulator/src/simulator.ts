@@ -5,7 +5,7 @@ import { ConfigError, DsrError, createLogger, type Logger } from '@dsr/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_KNOBS, mergeKnobs, type SourceKnobs } from './config/knobs';
 import { assertKnobsCoherent, parseKnobsInput } from './config/knobs-schema';
-import { sourcePath } from './http/bodies';
+import { errorBody, sourcePath } from './http/bodies';
 import {
   registerControlRoutes,
   type SimulatorControl,
@@ -75,13 +75,13 @@ export class Simulator implements SimulatorControl {
 
   /** Base URL of the shared port, e.g. `http://127.0.0.1:43123`. */
   get url(): string {
-    return `http://${this.#settings.host}:${this.#port}`;
+    return `http://${urlHost(this.#settings.host)}:${this.#port}`;
   }
 
   /** Base URL of a source on its own port: `http://host:port/sources/<name>`. */
   sourceUrl(name: string): string {
     const { listener } = this.#entry(name);
-    return `http://${this.#settings.host}:${listener.port}${sourcePath(name)}`;
+    return `http://${urlHost(this.#settings.host)}:${listener.port}${sourcePath(name)}`;
   }
 
   /** Base URL of a source on the shared port: `<url>/sources/<name>`. */
@@ -240,6 +240,9 @@ export class Simulator implements SimulatorControl {
     registerSourceRoutes(app, this);
     registerControlRoutes(app, this);
     app.setErrorHandler(errorHandler(this.#logger));
+    app.setNotFoundHandler((_request, reply) => {
+      reply.code(404).send(errorBody('not_found', 'no route matches this method and path'));
+    });
     return app;
   }
 
@@ -290,6 +293,13 @@ function assertSamePort(name: string, entry: SourceEntry, knobs: SourceKnobs): v
     `port of source "${name}" is fixed once it exists; remove the source and define it again`,
     { context: { source: name } },
   );
+}
+
+// A wildcard bind address is reached locally through the loopback address.
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function defaultLogger(): Logger {

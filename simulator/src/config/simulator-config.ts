@@ -14,7 +14,7 @@ export interface SimulatorConfig {
 
 const configSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8090),
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).default('0.0.0.0'),
   seed: z.number().int().default(1),
   sources: z.record(z.string(), sourceKnobsInputSchema).default({}),
 });
@@ -22,7 +22,8 @@ const configSchema = z.strictObject({
 /**
  * Reads the process settings. The JSON document comes from SIMULATOR_CONFIG_JSON, else from the
  * file named by `configPath` or SIMULATOR_CONFIG, else is empty; SIMULATOR_PORT, SIMULATOR_HOST
- * and SIMULATOR_SEED override its top-level fields.
+ * and SIMULATOR_SEED override its top-level fields. A process binds every interface by default,
+ * as the services' own listeners do, so that it is reachable from other containers.
  */
 export function loadSimulatorConfig(
   env: NodeJS.ProcessEnv,

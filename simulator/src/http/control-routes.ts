@@ -40,6 +40,7 @@ const OUTAGE_MODES: ReadonlySet<string> = new Set(['refuse', 'reset', 'unavailab
 /** The control API under `/control`: knobs, outages and counters, for tests and the demo. */
 export function registerControlRoutes(app: FastifyInstance, control: SimulatorControl): void {
   app.get('/control/health', async () => ({ ok: true }));
+  app.get('/healthz', async () => ({ ok: true }));
   app.get('/control/sources', async () => ({ sources: control.describeSources() }));
   app.get<Named>('/control/sources/:source', async (request) =>
     control.describeSource(request.params.source),

@@ -1,6 +1,7 @@
 import { isDsrError, type Logger } from '@dsr/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from './bodies';
+import { errorBody, type ErrorBody } from './bodies';
+import { exchangeOf } from './gate';
 
 /**
  * Turns what a route threw into an answer: our own errors by their code (an unknown source is
@@ -9,15 +10,18 @@ import { errorBody } from './bodies';
  */
 export function errorHandler(logger: Logger) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
-    if (isDsrError(error)) {
-      const status = error.code === 'NOT_FOUND' ? 404 : error.category === 'internal' ? 500 : 400;
-      reply.code(status).send(errorBody(error.code.toLowerCase(), error.message));
+    const answer = answerFor(request, reply);
+    if (isDsrError(error) && error.category !== 'internal') {
+      answer(
+        error.code === 'NOT_FOUND' ? 404 : 400,
+        errorBody(error.code.toLowerCase(), error.message),
+      );
       return;
     }
 
     const statusCode = (error as FastifyError).statusCode;
     if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-      reply.code(statusCode).send(errorBody('invalid_request', error.message));
+      answer(statusCode, errorBody('invalid_request', error.message));
       return;
     }
 
@@ -25,6 +29,15 @@ export function errorHandler(logger: Logger) {
       { err: error, method: request.method, route: request.routeOptions.url },
       'request failed',
     );
-    reply.code(500).send(errorBody('internal_error', 'the simulator failed'));
+    answer(500, errorBody('internal_error', 'the simulator failed'));
+  };
+}
+
+// A source request is answered through its exchange, so that it is counted under its status.
+function answerFor(request: FastifyRequest, reply: FastifyReply) {
+  const exchange = exchangeOf(request);
+  return (status: number, body: ErrorBody): void => {
+    if (exchange === undefined) reply.code(status).send(body);
+    else exchange.answer(status, body);
   };
 }

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DsrError } from '@dsr/shared';
 import type { FaultKind } from '../config/knobs';
 import type { Clock } from '../source/clock';
 import type { GlobalCounters } from '../source/global-counters';
+import { authChallenge, type AuthProblem } from '../source/credentials';
 import type { SourceSystem } from '../source/source-system';
 import { errorBody } from './bodies';
 import { Exchange } from './exchange';
@@ -40,12 +42,6 @@ const EARLY_ANSWERS: Partial<Record<FaultKind, EarlyAnswer>> = {
     message: 'the source is unavailable',
     retryAfter: true,
   },
-  unauthorized: {
-    status: 401,
-    error: 'unauthorized',
-    message: 'the credentials were revoked',
-    retryAfter: false,
-  },
   forbidden: {
     status: 403,
     error: 'forbidden',
@@ -60,47 +56,80 @@ const EARLY_ANSWERS: Partial<Record<FaultKind, EarlyAnswer>> = {
   },
 };
 
-/**
- * Admits a request to a source: counts it, then applies the outage, authentication, the rate
- * limit and the latency, in that order. Returns the exchange to answer on, or `undefined` when
- * the request was already answered (or its connection ended).
- */
-export async function enterSource(
-  context: SourceRouteContext,
-  request: FastifyRequest<{ Params: { source: string } }>,
-  reply: FastifyReply,
-): Promise<Exchange | undefined> {
-  const source = context.findSource(request.params.source);
-  if (source === undefined) {
-    reply.code(404).send(errorBody('unknown_source', 'no source system has this name'));
-    return undefined;
-  }
+// The exchange of each admitted request, for the route handlers and the error handler.
+const exchanges = new WeakMap<FastifyRequest, Exchange>();
 
-  const exchange = new Exchange(source, context.global, request, reply);
+/**
+ * The `onRequest` hook of the source routes. It counts a request in flight from the moment its
+ * headers arrive, then applies the outage, authentication, the rate limit and the latency, in
+ * that order, before the body is even read. A request it answers never reaches its handler.
+ */
+export function admissionHook(context: SourceRouteContext) {
+  return async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
+    const { source: name } = request.params as { source: string };
+    const source = context.findSource(name);
+    if (source === undefined) {
+      return reply.code(404).send(errorBody('unknown_source', 'no source system has this name'));
+    }
+
+    const exchange = new Exchange(source, context.global, request, reply);
+    exchanges.set(request, exchange);
+    if (answeredAtDoor(exchange, request, context.clock())) return reply;
+
+    const proceed = await exchange.pause(source.latencyMs());
+    return proceed ? undefined : reply;
+  };
+}
+
+/** The exchange of a request the admission hook let through. */
+export function exchangeOf(request: FastifyRequest): Exchange | undefined {
+  return exchanges.get(request);
+}
+
+/** The exchange of a request that reached its handler, which the admission hook guarantees. */
+export function admittedExchange(request: FastifyRequest): Exchange {
+  const exchange = exchanges.get(request);
+  if (exchange !== undefined) return exchange;
+
+  throw new DsrError('INTERNAL', 'a source route ran without its admission hook');
+}
+
+// Outage, credentials and rate limit; returns whether the request was answered.
+function answeredAtDoor(exchange: Exchange, request: FastifyRequest, nowMs: number): boolean {
+  const { source } = exchange;
   if (source.outage === 'refuse' || source.outage === 'reset') {
     exchange.reset();
-    return undefined;
+    return true;
   }
-  if (source.outage === 'unavailable') {
-    answerEarly(exchange, 'unavailable');
-    return undefined;
-  }
-  if (!source.authorized(request.headers)) {
-    exchange.answer(401, errorBody('unauthorized', 'missing or wrong credentials'));
-    return undefined;
+  if (source.outage === 'unavailable') return answerEarly(exchange, 'unavailable');
+
+  const credentials = source.checkCredentials(request.headers);
+  if (credentials !== 'valid') {
+    answerUnauthorized(exchange, credentials);
+    return true;
   }
 
-  const admission = source.admit(context.clock());
-  if (!admission.granted) {
-    const retryAfterSec = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
-    exchange.answer(429, errorBody('rate_limited', 'the rate limit is exceeded'), {
-      'retry-after': String(retryAfterSec),
-    });
-    return undefined;
-  }
+  const admission = source.admit(nowMs);
+  if (admission.granted) return false;
 
-  const proceed = await exchange.pause(source.latencyMs());
-  return proceed ? exchange : undefined;
+  const retryAfterSec = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+  exchange.answer(429, errorBody('rate_limited', 'the rate limit is exceeded'), {
+    'retry-after': String(retryAfterSec),
+  });
+  return true;
+}
+
+function answerUnauthorized(exchange: Exchange, problem: AuthProblem): void {
+  const { source } = exchange;
+  const challenge = authChallenge(source.knobs.auth, source.name, problem);
+  const body =
+    problem === 'revoked'
+      ? errorBody('token_revoked', 'the credentials were revoked')
+      : errorBody('unauthorized', 'missing or wrong credentials');
+  exchange.answer(401, body, { 'www-authenticate': challenge });
 }
 
 /**
@@ -111,6 +140,11 @@ export function answerEarly(exchange: Exchange, fault: FaultKind | undefined): b
   if (fault === undefined) return false;
   if (fault === 'reset') {
     exchange.reset();
+    return true;
+  }
+
+  if (fault === 'unauthorized') {
+    answerUnauthorized(exchange, 'revoked');
     return true;
   }
 

@@ -7,7 +7,7 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 /**
  * A source's own listener, on a port of its own. It serves only that source's routes, through
- * the same application as the shared port. Closing it is how a source refuses connections for
+ * the same application as the shared port, with or without the `/sources/<name>` prefix. Closing it is how a source refuses connections for
  * real: the kernel answers a connect to a port nobody listens on with a reset, which clients see
  * as ECONNREFUSED. It opens again on the same port.
  */
@@ -63,13 +63,20 @@ export class SourceListener {
     await closed;
   }
 
+  // Paths may carry the source's prefix or not: `/jobs` here is `/sources/<name>/jobs`.
   #route(request: IncomingMessage, response: ServerResponse): void {
-    if (request.url !== undefined && request.url.startsWith(this.#prefix)) {
+    const url = request.url ?? '/';
+    if (url.startsWith(this.#prefix)) {
       this.#handler(request, response);
       return;
     }
+    if (url.startsWith('/sources/') || url.startsWith('/control/')) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end('{"error":"not_found","message":"this port serves one source system"}');
+      return;
+    }
 
-    response.writeHead(404, { 'content-type': 'application/json' });
-    response.end('{"error":"not_found","message":"this port serves one source system"}');
+    request.url = `${this.#prefix.slice(0, -1)}${url}`;
+    this.#handler(request, response);
   }
 }

@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Exchange } from './exchange';
 import { accessResult, errorBody, jobBody } from './bodies';
-import { answerEarly, deliver, enterSource, type SourceRouteContext } from './gate';
+import {
+  admissionHook,
+  admittedExchange,
+  answerEarly,
+  deliver,
+  type SourceRouteContext,
+} from './gate';
 import { parseWorkOrder, readIdempotencyKey } from './work-order';
 import type { WorkOrder } from '../source/job-store';
 
@@ -15,16 +21,18 @@ const REPLAYED = Object.freeze({ 'idempotent-replayed': 'true' });
  * status, result) and a synchronous variant for sources without jobs.
  */
 export function registerSourceRoutes(app: FastifyInstance, context: SourceRouteContext): void {
-  app.post('/sources/:source/jobs', (request: SourceRequest, reply) =>
+  const admitted = { onRequest: admissionHook(context) };
+
+  app.post('/sources/:source/jobs', admitted, (request: SourceRequest, reply) =>
     submitJob(context, request, reply),
   );
-  app.get('/sources/:source/jobs/:jobId', (request: JobRequest, reply) =>
+  app.get('/sources/:source/jobs/:jobId', admitted, (request: JobRequest, reply) =>
     showJob(context, request, reply, false),
   );
-  app.get('/sources/:source/jobs/:jobId/result', (request: JobRequest, reply) =>
+  app.get('/sources/:source/jobs/:jobId/result', admitted, (request: JobRequest, reply) =>
     showJob(context, request, reply, true),
   );
-  app.post('/sources/:source/requests', (request: SourceRequest, reply) =>
+  app.post('/sources/:source/requests', admitted, (request: SourceRequest, reply) =>
     executeNow(context, request, reply),
   );
 }
@@ -34,8 +42,7 @@ async function submitJob(
   request: SourceRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const exchange = await enterSource(context, request, reply);
-  if (exchange === undefined) return reply;
+  const exchange = admittedExchange(request);
 
   const key = readIdempotencyKey(request.headers['idempotency-key']);
   if (key === undefined) {
@@ -69,8 +76,7 @@ async function showJob(
   reply: FastifyReply,
   resultOnly: boolean,
 ): Promise<FastifyReply> {
-  const exchange = await enterSource(context, request, reply);
-  if (exchange === undefined) return reply;
+  const exchange = admittedExchange(request);
 
   const { source } = exchange;
   const fault = source.randomFault();
@@ -100,8 +106,7 @@ async function executeNow(
   request: SourceRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const exchange = await enterSource(context, request, reply);
-  if (exchange === undefined) return reply;
+  const exchange = admittedExchange(request);
 
   const order = readOrder(exchange, request.body);
   if (order === undefined) return reply;

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultKind, SourceKnobs } from '../config/knobs';
 import { isZeroLatency, latencySampler, type LatencySampler } from '../random/latency';
 import { deriveSeed, seededRandom, type Random } from '../random/prng';
+import { checkCredentials, type CredentialCheck } from './credentials';
 import { FaultPlan } from './fault-plan';
 import { JobStore, type SubmitResult, type WorkOrder } from './job-store';
 import { SourceCounters } from './source-counters';
@@ -82,15 +83,9 @@ export class SourceSystem {
     this.#outage = mode;
   }
 
-  /** Whether the request carries this source's credentials. */
-  authorized(headers: IncomingHttpHeaders): boolean {
-    const auth = this.#knobs.auth;
-    if (auth.kind === 'none') return true;
-    if (auth.kind === 'api-key') return headers[auth.header] === auth.key;
-
-    const header = headers.authorization;
-    if (header === undefined || header.length !== auth.token.length + 7) return false;
-    return header.slice(0, 7).toLowerCase() === 'bearer ' && header.slice(7) === auth.token;
+  /** What the request's credentials amount to for this source. */
+  checkCredentials(headers: IncomingHttpHeaders): CredentialCheck {
+    return checkCredentials(this.#knobs.auth, headers);
   }
 
   /** Asks the rate limiter for a token. */

@@ -17,7 +17,9 @@ describe('authentication', () => {
 
     assert.equal(missing.status, 401);
     assert.equal(missing.body.error, 'unauthorized');
+    assert.equal(missing.headers['www-authenticate'], 'Bearer realm="crm"');
     assert.equal(wrong.status, 401);
+    assert.equal(wrong.headers['www-authenticate'], 'Bearer realm="crm", error="invalid_token"');
     assert.equal(basic.status, 401);
     assert.equal(right.status, 202);
     assert.equal(sim.sourceCounters('crm').jobsStarted, 1);

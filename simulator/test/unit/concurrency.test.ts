@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
 import { waitFor } from '../../../test/support/wait-for';
@@ -26,6 +27,30 @@ describe('concurrency counters', () => {
     assert.equal(counters.sources.a?.peakInFlight, 3);
     assert.equal(counters.sources.b?.peakInFlight, 5);
     assert.equal(counters.sources.b?.byStatus.aborted, 5);
+  });
+
+  it('when a request body is still arriving, the request already counts in flight', async (t) => {
+    const sim = await simulatorFor(t, { sources: { crm: {} } });
+    const client = clientFor(t);
+    const body = new PassThrough();
+    body.write('{"request_id":"r-1",');
+
+    const pending = request(`${sim.sourceUrl('crm')}/jobs`, {
+      dispatcher: client,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+      body,
+    });
+    await waitFor(() => sim.sourceCounters('crm').inFlight === 1, {
+      description: 'the request to count while its body streams',
+    });
+    body.end('"action":"deletion","subject":"ada@example.test"}');
+    const response = await pending;
+    await response.body.dump();
+
+    assert.equal(response.statusCode, 202);
+    assert.equal(sim.sourceCounters('crm').inFlight, 0);
+    assert.equal(sim.sourceCounters('crm').peakInFlight, 1);
   });
 
   it('when requests follow one another, the peak stays at one', async (t) => {

@@ -94,7 +94,11 @@ describe('fault rates and forced faults', () => {
     assert.deepEqual([revoked.status, forbidden.status, rejected.status], [401, 403, 422]);
     assert.deepEqual(
       [revoked.body.error, forbidden.body.error, rejected.body.error],
-      ['unauthorized', 'forbidden', 'unprocessable'],
+      ['token_revoked', 'forbidden', 'unprocessable'],
+    );
+    assert.equal(
+      revoked.headers['www-authenticate'],
+      'Bearer realm="crm", error="invalid_token", error_description="the credentials were revoked"',
     );
     assert.equal(sim.sourceCounters('crm').jobsStarted, 0);
   });

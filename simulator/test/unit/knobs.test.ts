@@ -78,10 +78,10 @@ describe('process configuration', () => {
     assert.deepEqual(config, { port: 9100, host: '0.0.0.0', seed: 3, sources: { crm: {} } });
   });
 
-  it('when nothing is given, it runs on port 8090 with no sources', () => {
+  it('when nothing is given, it runs on port 8090 of every interface with no sources', () => {
     assert.deepEqual(loadSimulatorConfig({}), {
       port: 8090,
-      host: '127.0.0.1',
+      host: '0.0.0.0',
       seed: 1,
       sources: {},
     });
