@@ -72,11 +72,13 @@ export const sourceKnobsInputSchema = z.strictObject({
     .strictObject({ ratePerSec: z.number().positive(), burst: z.number().int().positive() })
     .nullable()
     .optional(),
+  maxInFlight: z.number().int().positive().nullable().optional(),
   job: z
     .strictObject({
       pendingMs: latencySchema.optional(),
       durationMs: latencySchema.optional(),
       failRate: rate.optional(),
+      retentionMs: durationMs.nullable().optional(),
     })
     .optional(),
   resultRecords: z.number().int().min(0).max(10_000).optional(),

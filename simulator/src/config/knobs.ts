@@ -63,6 +63,11 @@ export interface JobKnobs {
   durationMs: LatencySpec;
   /** Probability (0..1) that a job ends `failed` instead of `done`. Default 0. */
   failRate: number;
+  /**
+   * How long a finished job (and its idempotency key) is remembered, in milliseconds; after
+   * that its id is unknown (404) and its key starts a new job. Null (default): for ever.
+   */
+  retentionMs: number | null;
 }
 
 /** Every knob of one simulated source system, fully resolved. */
@@ -79,6 +84,8 @@ export interface SourceKnobs {
   forced: Record<string, ForcedFault>;
   /** Token-bucket rate limit answering 429; null (default) for none. */
   rateLimit: RateLimitKnob | null;
+  /** Requests answered at once beyond which the source answers 429; null (default): no cap. */
+  maxInFlight: number | null;
   job: JobKnobs;
   /** Records in an access result; default 3. */
   resultRecords: number;
@@ -95,6 +102,7 @@ export interface SourceKnobsInput {
   slowDelayMs?: number;
   forced?: Record<string, ForcedFault>;
   rateLimit?: RateLimitKnob | null;
+  maxInFlight?: number | null;
   job?: Partial<JobKnobs>;
   resultRecords?: number;
   port?: number;
@@ -119,7 +127,8 @@ export const DEFAULT_KNOBS: Readonly<SourceKnobs> = Object.freeze({
   slowDelayMs: 30_000,
   forced: Object.freeze({}),
   rateLimit: null,
-  job: Object.freeze({ pendingMs: 0, durationMs: 0, failRate: 0 }),
+  maxInFlight: null,
+  job: Object.freeze({ pendingMs: 0, durationMs: 0, failRate: 0, retentionMs: null }),
   resultRecords: 3,
   port: 0,
 });
@@ -134,6 +143,7 @@ export function mergeKnobs(base: Readonly<SourceKnobs>, input: SourceKnobsInput)
     slowDelayMs: input.slowDelayMs ?? base.slowDelayMs,
     forced: input.forced ?? base.forced,
     rateLimit: input.rateLimit === undefined ? base.rateLimit : input.rateLimit,
+    maxInFlight: input.maxInFlight === undefined ? base.maxInFlight : input.maxInFlight,
     job: { ...base.job, ...input.job },
     resultRecords: input.resultRecords ?? base.resultRecords,
     port: input.port ?? base.port,

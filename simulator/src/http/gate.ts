@@ -61,8 +61,8 @@ const exchanges = new WeakMap<FastifyRequest, Exchange>();
 
 /**
  * The `onRequest` hook of the source routes. It counts a request in flight from the moment its
- * headers arrive, then applies the outage, authentication, the rate limit and the latency, in
- * that order, before the body is even read. A request it answers never reaches its handler.
+ * headers arrive, then applies the outage, authentication, the rate limit, the concurrency cap
+ * and the latency, in that order, before the body is even read. A request it answers never reaches its handler.
  */
 export function admissionHook(context: SourceRouteContext) {
   return async (
@@ -97,7 +97,7 @@ export function admittedExchange(request: FastifyRequest): Exchange {
   throw new DsrError('INTERNAL', 'a source route ran without its admission hook');
 }
 
-// Outage, credentials and rate limit; returns whether the request was answered.
+// Outage, credentials, rate limit and concurrency cap; returns whether it answered the request.
 function answeredAtDoor(exchange: Exchange, request: FastifyRequest, nowMs: number): boolean {
   const { source } = exchange;
   if (source.outage === 'refuse' || source.outage === 'reset') {
@@ -113,11 +113,19 @@ function answeredAtDoor(exchange: Exchange, request: FastifyRequest, nowMs: numb
   }
 
   const admission = source.admit(nowMs);
-  if (admission.granted) return false;
+  if (!admission.granted) {
+    const retryAfterSec = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+    exchange.answer(429, errorBody('rate_limited', 'the rate limit is exceeded'), {
+      'retry-after': String(retryAfterSec),
+    });
+    return true;
+  }
 
-  const retryAfterSec = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
-  exchange.answer(429, errorBody('rate_limited', 'the rate limit is exceeded'), {
-    'retry-after': String(retryAfterSec),
+  const cap = source.knobs.maxInFlight;
+  if (cap === null || source.counters.inFlight <= cap) return false;
+
+  exchange.answer(429, errorBody('too_many_concurrent_requests', 'too many requests at once'), {
+    'retry-after': String(source.knobs.retryAfterSec),
   });
   return true;
 }

@@ -82,7 +82,7 @@ async function showJob(
   const fault = source.randomFault();
   if (answerEarly(exchange, fault)) return reply;
 
-  const job = source.jobs.find(request.params.jobId);
+  const job = source.jobs.find(request.params.jobId, context.clock());
   if (job === undefined) {
     exchange.answer(404, errorBody('unknown_job', 'the source knows no job with this id'));
     return reply;

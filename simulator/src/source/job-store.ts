@@ -34,25 +34,38 @@ export interface Job {
 export type SubmitResult =
   { kind: 'started'; job: Job } | { kind: 'replayed'; job: Job } | { kind: 'conflict'; job: Job };
 
+// Expired jobs are swept once this many submits (or half the store, if larger) have passed,
+// which keeps the cost of a sweep constant per submit however many jobs are held.
+const SWEEP_EVERY_SUBMITS = 1_024;
+
 /**
- * The jobs of one source, by id and by idempotency key. A key names one job for ever: a second
- * submit with it returns that job and never starts another, and a submit that reuses a key for a
- * different request id or action is a conflict.
+ * The jobs of one source, by id and by idempotency key. A key names one job for as long as the
+ * job is remembered: a second submit with it returns that job and never starts another, and a
+ * submit that reuses a key for a different request id or action is a conflict. A finished job
+ * is forgotten, with its key, `retentionMs` after it finished (by default never).
  */
 export class JobStore {
   readonly #idPrefix: string;
   readonly #byId = new Map<string, Job>();
   readonly #byKey = new Map<string, Job>();
+  #retentionMs: number | null = null;
   #sequence = 0;
   #anonymous = 0;
+  #submitsSinceSweep = 0;
 
   constructor(idPrefix: string) {
     this.#idPrefix = idPrefix;
   }
 
+  /** How long finished jobs are remembered; null for ever. */
+  setRetention(retentionMs: number | null): void {
+    this.#retentionMs = retentionMs;
+  }
+
   /** Starts a job for the key, unless the key already has one. `timing` is drawn only if new. */
   submit(key: string, order: WorkOrder, nowMs: number, timing: () => JobTiming): SubmitResult {
-    const existing = this.#byKey.get(key);
+    this.#sweepFromTimeToTime(nowMs);
+    const existing = this.#live(this.#byKey.get(key), nowMs);
     if (existing !== undefined) {
       const same =
         existing.order.requestId === order.requestId && existing.order.action === order.action;
@@ -81,14 +94,9 @@ export class JobStore {
     return `\u0000anonymous-${this.#anonymous}`;
   }
 
-  /** The job with this id, if the source knows it. */
-  find(id: string): Job | undefined {
-    return this.#byId.get(id);
-  }
-
-  /** Whether a job was started under this idempotency key. */
-  hasKey(key: string): boolean {
-    return this.#byKey.has(key);
+  /** The job with this id, if the source still remembers it. */
+  find(id: string, nowMs: number): Job | undefined {
+    return this.#live(this.#byId.get(id), nowMs);
   }
 
   /** Jobs held. */
@@ -100,6 +108,34 @@ export class JobStore {
   clear(): void {
     this.#byId.clear();
     this.#byKey.clear();
+  }
+
+  // The job, unless its retention has run out, in which case it is forgotten now.
+  #live(job: Job | undefined, nowMs: number): Job | undefined {
+    if (job === undefined || !this.#expired(job, nowMs)) return job;
+
+    this.#forget(job);
+    return undefined;
+  }
+
+  #expired(job: Job, nowMs: number): boolean {
+    return this.#retentionMs !== null && nowMs >= job.finishedAtMs + this.#retentionMs;
+  }
+
+  #forget(job: Job): void {
+    this.#byId.delete(job.id);
+    if (this.#byKey.get(job.idempotencyKey) === job) this.#byKey.delete(job.idempotencyKey);
+  }
+
+  #sweepFromTimeToTime(nowMs: number): void {
+    this.#submitsSinceSweep += 1;
+    if (this.#retentionMs === null) return;
+    if (this.#submitsSinceSweep < Math.max(SWEEP_EVERY_SUBMITS, this.#byId.size / 2)) return;
+
+    this.#submitsSinceSweep = 0;
+    for (const job of this.#byId.values()) {
+      if (this.#expired(job, nowMs)) this.#forget(job);
+    }
   }
 }
 

@@ -23,6 +23,16 @@ export interface JobOptions {
   instant?: boolean;
 }
 
+// The knobs of a source, and the samplers and fault plan that play them.
+interface PlayedKnobs {
+  knobs: SourceKnobs;
+  plan: FaultPlan;
+  /** Undefined when the latency is always zero, so the hot path skips timers. */
+  latency: LatencySampler | undefined;
+  pendingMs: LatencySampler;
+  durationMs: LatencySampler;
+}
+
 const GRANTED: Admission = Object.freeze({ granted: true as const });
 
 /**
@@ -38,11 +48,7 @@ export class SourceSystem {
   readonly #latencyRandom: Random;
   readonly #jobRandom: Random;
   readonly #forcedUses = new Map<string, number>();
-  #knobs: SourceKnobs;
-  #plan: FaultPlan;
-  #latency: LatencySampler | undefined;
-  #pendingMs: LatencySampler;
-  #durationMs: LatencySampler;
+  #played: PlayedKnobs;
   #bucket: TokenBucket | undefined;
   #outage: OutageMode | undefined;
 
@@ -52,30 +58,25 @@ export class SourceSystem {
     this.#faultRandom = seededRandom(deriveSeed(seed, `${name}/faults`));
     this.#latencyRandom = seededRandom(deriveSeed(seed, `${name}/latency`));
     this.#jobRandom = seededRandom(deriveSeed(seed, `${name}/jobs`));
-    this.#knobs = knobs;
-    this.#plan = this.#buildPlan(knobs);
-    this.#pendingMs = latencySampler(knobs.job.pendingMs, this.#jobRandom);
-    this.#durationMs = latencySampler(knobs.job.durationMs, this.#jobRandom);
-    this.#applyKnobs(knobs, nowMs);
+    this.#played = this.#play(knobs);
+    this.#bucket = bucketFor(knobs, nowMs);
   }
 
   get knobs(): Readonly<SourceKnobs> {
-    return this.#knobs;
+    return this.#played.knobs;
   }
 
   get outage(): OutageMode | undefined {
     return this.#outage;
   }
 
-  /** Replaces the knobs; the rate limiter restarts full when its settings change. */
+  /** Replaces the knobs; the rate limiter restarts full only when its settings change. */
   reconfigure(knobs: SourceKnobs, nowMs: number): void {
-    const limitChanged = JSON.stringify(knobs.rateLimit) !== JSON.stringify(this.#knobs.rateLimit);
-    this.#knobs = knobs;
-    this.#plan = this.#buildPlan(knobs);
-    this.#pendingMs = latencySampler(knobs.job.pendingMs, this.#jobRandom);
-    this.#durationMs = latencySampler(knobs.job.durationMs, this.#jobRandom);
-    if (limitChanged) this.#applyKnobs(knobs, nowMs);
-    else this.#latency = this.#latencyFor(knobs);
+    const previous = this.#played.knobs.rateLimit;
+    this.#played = this.#play(knobs);
+    if (JSON.stringify(knobs.rateLimit) !== JSON.stringify(previous)) {
+      this.#bucket = bucketFor(knobs, nowMs);
+    }
   }
 
   /** Takes the source down in the given way, or brings it back with `undefined`. */
@@ -85,7 +86,7 @@ export class SourceSystem {
 
   /** What the request's credentials amount to for this source. */
   checkCredentials(headers: IncomingHttpHeaders): CredentialCheck {
-    return checkCredentials(this.#knobs.auth, headers);
+    return checkCredentials(this.#played.knobs.auth, headers);
   }
 
   /** Asks the rate limiter for a token. */
@@ -95,17 +96,18 @@ export class SourceSystem {
 
   /** The delay before this answer, in milliseconds (0 without a latency knob). */
   latencyMs(): number {
-    return this.#latency === undefined ? 0 : this.#latency();
+    const latency = this.#played.latency;
+    return latency === undefined ? 0 : latency();
   }
 
   /** The fault forced for this request id, if any is left. */
   forcedFault(requestId: string): FaultKind | undefined {
-    return this.#plan.forcedFault(requestId);
+    return this.#played.plan.forcedFault(requestId);
   }
 
   /** One random draw against the fault rates. */
   randomFault(): FaultKind | undefined {
-    return this.#plan.randomFault();
+    return this.#played.plan.randomFault();
   }
 
   /**
@@ -117,11 +119,12 @@ export class SourceSystem {
       if (options.instant === true) {
         return { pendingMs: 0, durationMs: 0, failed: options.forceFailure };
       }
+      const played = this.#played;
       const failDraw = this.#jobRandom();
       return {
-        pendingMs: this.#pendingMs(),
-        durationMs: this.#durationMs(),
-        failed: options.forceFailure || failDraw < this.#knobs.job.failRate,
+        pendingMs: played.pendingMs(),
+        durationMs: played.durationMs(),
+        failed: options.forceFailure || failDraw < played.knobs.job.failRate,
       };
     });
   }
@@ -133,18 +136,21 @@ export class SourceSystem {
     if (options.jobs) this.jobs.clear();
   }
 
-  #buildPlan(knobs: SourceKnobs): FaultPlan {
-    return new FaultPlan(knobs.faults, knobs.forced, this.#faultRandom, this.#forcedUses);
+  // Everything derived from the knobs; the random streams carry on across changes.
+  #play(knobs: SourceKnobs): PlayedKnobs {
+    this.jobs.setRetention(knobs.job.retentionMs);
+    return {
+      knobs,
+      plan: new FaultPlan(knobs.faults, knobs.forced, this.#faultRandom, this.#forcedUses),
+      latency: isZeroLatency(knobs.latency)
+        ? undefined
+        : latencySampler(knobs.latency, this.#latencyRandom),
+      pendingMs: latencySampler(knobs.job.pendingMs, this.#jobRandom),
+      durationMs: latencySampler(knobs.job.durationMs, this.#jobRandom),
+    };
   }
+}
 
-  #applyKnobs(knobs: SourceKnobs, nowMs: number): void {
-    this.#latency = this.#latencyFor(knobs);
-    this.#bucket = knobs.rateLimit === null ? undefined : new TokenBucket(knobs.rateLimit, nowMs);
-  }
-
-  #latencyFor(knobs: SourceKnobs): LatencySampler | undefined {
-    return isZeroLatency(knobs.latency)
-      ? undefined
-      : latencySampler(knobs.latency, this.#latencyRandom);
-  }
+function bucketFor(knobs: SourceKnobs, nowMs: number): TokenBucket | undefined {
+  return knobs.rateLimit === null ? undefined : new TokenBucket(knobs.rateLimit, nowMs);
 }

@@ -53,6 +53,27 @@ describe('concurrency counters', () => {
     assert.equal(sim.sourceCounters('crm').peakInFlight, 1);
   });
 
+  it('when a cap on requests at once is exceeded, the excess gets 429', async (t) => {
+    const sim = await simulatorFor(t, {
+      sources: { crm: { latency: 600_000, maxInFlight: 2, retryAfterSec: 3 } },
+    });
+    const client = clientFor(t, { connections: 4 });
+    const held = [1, 2].map(() =>
+      request(`${sim.sourceUrl('crm')}/jobs/x`, { dispatcher: client }).catch(
+        (error: unknown) => error,
+      ),
+    );
+    await waitFor(() => sim.sourceCounters('crm').inFlight === 2, { description: '2 held' });
+
+    const excess = await call(client, `${sim.sourceUrl('crm')}/jobs/x`);
+
+    assert.equal(excess.status, 429);
+    assert.equal(excess.body.error, 'too_many_concurrent_requests');
+    assert.equal(excess.headers['retry-after'], '3');
+    await client.destroy();
+    await Promise.all(held);
+  });
+
   it('when requests follow one another, the peak stays at one', async (t) => {
     const sim = await simulatorFor(t, { sources: { crm: {} } });
     const client = clientFor(t);

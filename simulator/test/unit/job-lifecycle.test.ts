@@ -69,6 +69,29 @@ describe('asynchronous jobs', () => {
     assert.equal(submitted.body.result_url, undefined);
   });
 
+  it('when a finished job outlives its retention, it is forgotten with its key', async (t) => {
+    const clock = manualClock();
+    const sim = await simulatorFor(t, {
+      clock: clock.now,
+      sources: { crm: { job: { durationMs: 1_000, retentionMs: 5_000 } } },
+    });
+    const client = clientFor(t);
+    const base = sim.sourceUrl('crm');
+
+    const first = await submit(client, base, 'r-1', 'k-1');
+    clock.advance(5_999);
+    const kept = await call(client, `${base}/jobs/${String(first.body.job_id)}`);
+    clock.advance(1);
+    const forgotten = await call(client, `${base}/jobs/${String(first.body.job_id)}`);
+    const again = await submit(client, base, 'r-1', 'k-1');
+
+    assert.equal(kept.body.status, 'done');
+    assert.equal(forgotten.status, 404);
+    assert.notEqual(again.body.job_id, first.body.job_id);
+    assert.equal(again.headers['idempotent-replayed'], undefined);
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 2 });
+  });
+
   it('when a job id is unknown, polling it answers 404', async (t) => {
     const sim = await simulatorFor(t, { sources: { crm: {} } });
     const client = clientFor(t);
