@@ -89,3 +89,22 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
 }
+
+/** Records of a topic the group has not committed yet (counting transaction markers). */
+export async function uncommittedRecords(groupId: string, topic: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    let lag = 0;
+    for (const end of ends) {
+      const mine = committed[0]?.partitions.find((p) => p.partition === end.partition);
+      const from = Number(mine?.offset ?? -1) >= 0 ? Number(mine!.offset) : Number(end.low);
+      lag += Number(end.high) - from;
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -88,17 +88,20 @@ export class AvroSerde {
   }
 
   private readerFor(topic: string): { file: string; type: Type } {
-    const cached = this.readers.get(topic);
-    if (cached) return cached;
-
     const file = schemaFileForTopic(this.layout, topic);
     if (file === undefined) {
       throw new DsrError('CONFIG_INVALID', `topic ${topic} is not part of the topic layout`, {
         context: { topic },
       });
     }
+
+    // One Type per file: avsc resolvers are bound to the reader Type instance they were made
+    // for, and the resolver cache is keyed by file, so topics sharing a schema share its Type.
+    const cached = this.readers.get(file);
+    if (cached) return cached;
+
     const reader = { file, type: avro.Type.forSchema(JSON.parse(readSchema(file))) };
-    this.readers.set(topic, reader);
+    this.readers.set(file, reader);
     return reader;
   }
 
