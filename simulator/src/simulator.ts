@@ -201,8 +201,8 @@ export class Simulator implements SimulatorControl {
   }
 
   /**
-   * Stops every listener and drops every connection, in-flight requests included. Idempotent:
-   * later calls return the same promise.
+   * Stops every listener and drops every connection, in-flight requests included, then waits
+   * until each dropped request is counted out. Idempotent: later calls return the same promise.
    */
   close(): Promise<void> {
     this.#closing ??= this.#closeAll();
@@ -213,12 +213,14 @@ export class Simulator implements SimulatorControl {
     const steps = [...this.#sources.values()].map((entry) => entry.listener.close());
     steps.push(this.#app.close());
     const failures = (await Promise.allSettled(steps)).filter((step) => step.status === 'rejected');
+
+    // A dropped connection's close events come after the listener has closed; wait for them so
+    // that the counters are final when close() resolves.
+    await this.global.whenIdle();
     this.#logger.info({ failures: failures.length }, 'simulator closed');
     if (failures.length > 0) {
-      throw new AggregateError(
-        failures.map((failure) => failure.reason),
-        'simulator close failed',
-      );
+      const reasons = failures.map((failure) => failure.reason as unknown);
+      throw new AggregateError(reasons, 'simulator close failed');
     }
   }
 

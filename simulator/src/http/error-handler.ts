@@ -1,7 +1,7 @@
 import { isDsrError, type Logger } from '@dsr/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, type ErrorBody } from './bodies';
-import { exchangeOf } from './gate';
+import { exchangeOf } from './admission';
 
 /**
  * Turns what a route threw into an answer: our own errors by their code (an unknown source is

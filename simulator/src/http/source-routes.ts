@@ -1,15 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Exchange } from './exchange';
+import type { FaultKind } from '../config/knobs';
+import type { SubmitResult, WorkOrder } from '../source/job-store';
+import { admissionHook, admittedExchange, type SourceRouteContext } from './admission';
 import { accessResult, errorBody, jobBody } from './bodies';
-import {
-  admissionHook,
-  admittedExchange,
-  answerEarly,
-  deliver,
-  type SourceRouteContext,
-} from './gate';
+import type { Exchange } from './exchange';
+import { answerEarly, deliver } from './fault-answers';
 import { parseWorkOrder, readIdempotencyKey } from './work-order';
-import type { WorkOrder } from '../source/job-store';
 
 type SourceRequest = FastifyRequest<{ Params: { source: string } }>;
 type JobRequest = FastifyRequest<{ Params: { source: string; jobId: string } }>;
@@ -43,30 +39,24 @@ async function submitJob(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const exchange = admittedExchange(request);
-
   const key = readIdempotencyKey(request.headers['idempotency-key']);
   if (key === undefined) {
     exchange.answer(400, errorBody('idempotency_key_required', 'send an Idempotency-Key header'));
     return reply;
   }
-  const order = readOrder(exchange, request.body);
-  if (order === undefined) return reply;
+
+  const taken = takeOrder(exchange, request.body);
+  if (taken === undefined) return reply;
 
   const { source } = exchange;
-  source.counters.countSubmit(order.requestId);
-  const fault = source.forcedFault(order.requestId) ?? source.randomFault();
-  if (answerEarly(exchange, fault)) return reply;
-
   const nowMs = context.clock();
-  const submitted = source.startJob(key, order, nowMs, { forceFailure: fault === 'job-failed' });
-  if (submitted.kind === 'conflict') {
-    exchange.answer(422, errorBody('idempotency_key_reused', 'the key names another request'));
-    return reply;
-  }
+  const submitted = source.startJob(key, taken.order, nowMs, {
+    forceFailure: taken.fault === 'job-failed',
+  });
+  if (!countJob(exchange, taken.order, submitted)) return reply;
 
-  source.counters.countJob(order.requestId, submitted.kind === 'started');
   const body = jobBody(source.name, submitted.job, nowMs, source.knobs.resultRecords);
-  await deliver(exchange, fault, 202, body, submitted.kind === 'replayed' ? REPLAYED : undefined);
+  await deliver(exchange, taken.fault, 202, body, replayHeaders(submitted));
   return reply;
 }
 
@@ -77,18 +67,18 @@ async function showJob(
   resultOnly: boolean,
 ): Promise<FastifyReply> {
   const exchange = admittedExchange(request);
-
   const { source } = exchange;
   const fault = source.randomFault();
   if (answerEarly(exchange, fault)) return reply;
 
-  const job = source.jobs.find(request.params.jobId, context.clock());
+  const nowMs = context.clock();
+  const job = source.jobs.find(request.params.jobId, nowMs);
   if (job === undefined) {
     exchange.answer(404, errorBody('unknown_job', 'the source knows no job with this id'));
     return reply;
   }
 
-  const body = jobBody(source.name, job, context.clock(), source.knobs.resultRecords);
+  const body = jobBody(source.name, job, nowMs, source.knobs.resultRecords);
   if (!resultOnly) {
     await deliver(exchange, fault, 200, body);
     return reply;
@@ -107,48 +97,62 @@ async function executeNow(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const exchange = admittedExchange(request);
-
-  const order = readOrder(exchange, request.body);
-  if (order === undefined) return reply;
-
-  const { source } = exchange;
-  source.counters.countSubmit(order.requestId);
-  const fault = source.forcedFault(order.requestId) ?? source.randomFault();
-  if (answerEarly(exchange, fault)) return reply;
+  const taken = takeOrder(exchange, request.body);
+  if (taken === undefined) return reply;
 
   // Without a key every call is new work, which is what counts duplicate executions.
+  const { source } = exchange;
   const key = readIdempotencyKey(request.headers['idempotency-key']) ?? source.jobs.anonymousKey();
-  const submitted = source.startJob(key, order, context.clock(), {
-    forceFailure: fault === 'job-failed',
+  const submitted = source.startJob(key, taken.order, context.clock(), {
+    forceFailure: taken.fault === 'job-failed',
     instant: true,
   });
-  if (submitted.kind === 'conflict') {
-    exchange.answer(422, errorBody('idempotency_key_reused', 'the key names another request'));
-    return reply;
-  }
+  if (!countJob(exchange, taken.order, submitted)) return reply;
 
-  source.counters.countJob(order.requestId, submitted.kind === 'started');
-  const headers = submitted.kind === 'replayed' ? REPLAYED : undefined;
   if (submitted.job.outcome === 'failed') {
-    await deliver(exchange, fault, 422, errorBody('job_failed', 'the source could not do it'));
+    const failed = errorBody('job_failed', 'the source could not do it');
+    await deliver(exchange, taken.fault, 422, failed, replayHeaders(submitted));
     return reply;
   }
-  await deliver(
-    exchange,
-    fault,
-    200,
-    syncBody(source.name, order, source.knobs.resultRecords),
-    headers,
-  );
+  const body = syncBody(source.name, submitted.job.order, source.knobs.resultRecords);
+  await deliver(exchange, taken.fault, 200, body, replayHeaders(submitted));
   return reply;
 }
 
-function readOrder(exchange: Exchange, body: unknown): WorkOrder | undefined {
+/**
+ * Reads a submit's body, counts the submit and draws its fault; answers and returns undefined
+ * when the body is bad or the fault strikes before any work.
+ */
+function takeOrder(
+  exchange: Exchange,
+  body: unknown,
+): { order: WorkOrder; fault: FaultKind | undefined } | undefined {
   const parsed = parseWorkOrder(body);
-  if (parsed.ok) return parsed.order;
+  if (!parsed.ok) {
+    exchange.answer(400, errorBody('invalid_request', parsed.reason));
+    return undefined;
+  }
 
-  exchange.answer(400, errorBody('invalid_request', parsed.reason));
-  return undefined;
+  const { source } = exchange;
+  const { order } = parsed;
+  source.counters.countSubmit(order.requestId);
+  const fault = source.forcedFault(order.requestId) ?? source.randomFault();
+  return answerEarly(exchange, fault) ? undefined : { order, fault };
+}
+
+// Counts a started or replayed job; answers a key conflict and returns false.
+function countJob(exchange: Exchange, order: WorkOrder, submitted: SubmitResult): boolean {
+  if (submitted.kind === 'conflict') {
+    exchange.answer(422, errorBody('idempotency_key_reused', 'the key names another request'));
+    return false;
+  }
+
+  exchange.source.counters.countJob(order.requestId, submitted.kind === 'started');
+  return true;
+}
+
+function replayHeaders(submitted: SubmitResult): Record<string, string> | undefined {
+  return submitted.kind === 'replayed' ? REPLAYED : undefined;
 }
 
 function syncBody(source: string, order: WorkOrder, records: number): Record<string, unknown> {

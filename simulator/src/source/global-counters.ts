@@ -11,6 +11,7 @@ export class GlobalCounters {
   requests = 0;
   inFlight = 0;
   peakInFlight = 0;
+  #idleWaiters: Array<() => void> = [];
 
   enter(): void {
     this.requests += 1;
@@ -20,6 +21,17 @@ export class GlobalCounters {
 
   leave(): void {
     this.inFlight -= 1;
+    if (this.inFlight > 0 || this.#idleWaiters.length === 0) return;
+
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves once no request is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Zeroes the counts; the peak restarts from what is in flight now. */

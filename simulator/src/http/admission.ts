@@ -1,12 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DsrError } from '@dsr/shared';
-import type { FaultKind } from '../config/knobs';
 import type { Clock } from '../source/clock';
 import type { GlobalCounters } from '../source/global-counters';
-import { authChallenge, type AuthProblem } from '../source/credentials';
 import type { SourceSystem } from '../source/source-system';
 import { errorBody } from './bodies';
 import { Exchange } from './exchange';
+import { answerEarly, answerUnauthorized } from './fault-answers';
 
 /** What the source routes need from the simulator. */
 export interface SourceRouteContext {
@@ -15,54 +14,14 @@ export interface SourceRouteContext {
   readonly clock: Clock;
 }
 
-interface EarlyAnswer {
-  status: number;
-  error: string;
-  message: string;
-  retryAfter: boolean;
-}
-
-// Faults answered before the source does any work.
-const EARLY_ANSWERS: Partial<Record<FaultKind, EarlyAnswer>> = {
-  'server-error': {
-    status: 500,
-    error: 'internal_error',
-    message: 'the source failed',
-    retryAfter: false,
-  },
-  'rate-limited': {
-    status: 429,
-    error: 'rate_limited',
-    message: 'too many requests',
-    retryAfter: true,
-  },
-  unavailable: {
-    status: 503,
-    error: 'unavailable',
-    message: 'the source is unavailable',
-    retryAfter: true,
-  },
-  forbidden: {
-    status: 403,
-    error: 'forbidden',
-    message: 'the credentials do not allow this request',
-    retryAfter: false,
-  },
-  unprocessable: {
-    status: 422,
-    error: 'unprocessable',
-    message: 'the source cannot process this request',
-    retryAfter: false,
-  },
-};
-
 // The exchange of each admitted request, for the route handlers and the error handler.
 const exchanges = new WeakMap<FastifyRequest, Exchange>();
 
 /**
  * The `onRequest` hook of the source routes. It counts a request in flight from the moment its
  * headers arrive, then applies the outage, authentication, the rate limit, the concurrency cap
- * and the latency, in that order, before the body is even read. A request it answers never reaches its handler.
+ * and the latency, in that order, before the body is even read. A request it answers never
+ * reaches its handler.
  */
 export function admissionHook(context: SourceRouteContext) {
   return async (
@@ -128,57 +87,4 @@ function answeredAtDoor(exchange: Exchange, request: FastifyRequest, nowMs: numb
     'retry-after': String(source.knobs.retryAfterSec),
   });
   return true;
-}
-
-function answerUnauthorized(exchange: Exchange, problem: AuthProblem): void {
-  const { source } = exchange;
-  const challenge = authChallenge(source.knobs.auth, source.name, problem);
-  const body =
-    problem === 'revoked'
-      ? errorBody('token_revoked', 'the credentials were revoked')
-      : errorBody('unauthorized', 'missing or wrong credentials');
-  exchange.answer(401, body, { 'www-authenticate': challenge });
-}
-
-/**
- * Applies a fault that strikes before any work. Returns whether the request was answered; late
- * faults (`slow`, `lost-response`) and `job-failed` are left to {@link deliver} and the job.
- */
-export function answerEarly(exchange: Exchange, fault: FaultKind | undefined): boolean {
-  if (fault === undefined) return false;
-  if (fault === 'reset') {
-    exchange.reset();
-    return true;
-  }
-
-  if (fault === 'unauthorized') {
-    answerUnauthorized(exchange, 'revoked');
-    return true;
-  }
-
-  const early = EARLY_ANSWERS[fault];
-  if (early === undefined) return false;
-
-  const headers = early.retryAfter
-    ? { 'retry-after': String(exchange.source.knobs.retryAfterSec) }
-    : undefined;
-  exchange.answer(early.status, errorBody(early.error, early.message), headers);
-  return true;
-}
-
-/** Sends the answer of work that was done, unless a late fault holds or loses it. */
-export async function deliver(
-  exchange: Exchange,
-  fault: FaultKind | undefined,
-  status: number,
-  body: unknown,
-  headers?: Record<string, string>,
-): Promise<void> {
-  if (fault === 'lost-response') {
-    exchange.reset();
-    return;
-  }
-  if (fault === 'slow' && !(await exchange.pause(exchange.source.knobs.slowDelayMs))) return;
-
-  exchange.answer(status, body, headers);
 }
