@@ -118,8 +118,17 @@ export class Simulator implements SimulatorControl {
     assertSourceName(name);
     const system = new SourceSystem(name, knobs, this.#settings.seed, this.clock());
     const listener = new SourceListener(name, this.#settings.host, knobs.port, this.#route);
-    await listener.open();
-    this.#sources.set(name, { system, listener });
+    const entry = { system, listener };
+    this.#sources.set(name, entry);
+    try {
+      await listener.open();
+    } catch (error) {
+      if (this.#sources.get(name) === entry) this.#sources.delete(name);
+      throw new ConfigError(`source "${name}" cannot listen on port ${knobs.port}`, {
+        cause: error,
+        context: { source: name, port: knobs.port },
+      });
+    }
     this.#logger.info({ source: name, port: listener.port }, 'source defined');
     return true;
   }

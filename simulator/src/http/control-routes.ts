@@ -1,9 +1,10 @@
+import { parseConfig } from '@dsr/shared';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { SourceKnobs } from '../config/knobs';
 import type { RequestIdCounters, SourceCountersSnapshot } from '../source/source-counters';
 import type { OutageMode } from '../source/source-system';
 import type { SimulatorCounters } from '../simulator-counters';
-import { errorBody } from './bodies';
 
 /** What one source looks like through the control API. */
 export interface SourceDescription {
@@ -32,10 +33,13 @@ export interface SimulatorControl {
 }
 
 type Named = { Params: { source: string } };
-type Outage = Named & { Body: { mode?: OutageMode } | null };
-type Reset = { Body: { jobs?: boolean; sources?: string[] } | null };
 
-const OUTAGE_MODES: ReadonlySet<string> = new Set(['refuse', 'reset', 'unavailable']);
+const outageBodySchema = z
+  .strictObject({ mode: z.enum(['refuse', 'reset', 'unavailable']).default('refuse') })
+  .nullish();
+const resetBodySchema = z
+  .strictObject({ jobs: z.boolean().optional(), sources: z.array(z.string()).optional() })
+  .nullish();
 
 /** The control API under `/control`: knobs, outages and counters, for tests and the demo. */
 export function registerControlRoutes(app: FastifyInstance, control: SimulatorControl): void {
@@ -62,14 +66,9 @@ export function registerControlRoutes(app: FastifyInstance, control: SimulatorCo
 }
 
 function registerOutageRoutes(app: FastifyInstance, control: SimulatorControl): void {
-  app.put<Outage>('/control/sources/:source/outage', async (request, reply) => {
-    const mode = request.body?.mode ?? 'refuse';
-    if (!OUTAGE_MODES.has(mode)) {
-      return reply
-        .code(400)
-        .send(errorBody('invalid_request', 'mode must be refuse, reset or unavailable'));
-    }
-    await control.takeDown(request.params.source, mode);
+  app.put<Named>('/control/sources/:source/outage', async (request) => {
+    const body = parseConfig(outageBodySchema, request.body, 'the outage body');
+    await control.takeDown(request.params.source, body?.mode ?? 'refuse');
     return control.describeSource(request.params.source);
   });
   app.delete<Named>('/control/sources/:source/outage', async (request) => {
@@ -87,8 +86,8 @@ function registerCounterRoutes(app: FastifyInstance, control: SimulatorControl):
     '/control/sources/:source/request-ids/:requestId',
     async (request) => control.requestIdCounters(request.params.source, request.params.requestId),
   );
-  app.post<Reset>('/control/reset', async (request) => {
-    control.resetCounters(request.body ?? {});
+  app.post('/control/reset', async (request) => {
+    control.resetCounters(parseConfig(resetBodySchema, request.body, 'the reset body') ?? {});
     return control.counters();
   });
 }

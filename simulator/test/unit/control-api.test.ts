@@ -81,6 +81,26 @@ describe('control API', () => {
     assert.equal(back.status, 202);
   });
 
+  it('when an outage or reset body is malformed, it answers 400 and changes nothing', async (t) => {
+    const sim = await simulatorFor(t, { sources: { crm: {} } });
+    const client = clientFor(t);
+
+    const outage = await call(client, `${sim.url}/control/sources/crm/outage`, {
+      method: 'PUT',
+      body: { mode: 'sideways' },
+    });
+    const reset = await call(client, `${sim.url}/control/reset`, { body: { sources: 'crm' } });
+
+    assert.equal(outage.status, 400);
+    assert.match(
+      String(outage.body.message),
+      /^invalid configuration in the outage body:\n  - mode: /,
+    );
+    assert.equal(reset.status, 400);
+    assert.match(String(reset.body.message), /sources: /);
+    assert.equal(sim.describeSource('crm').outage, null);
+  });
+
   it('when counters are read and reset over HTTP, they reflect the traffic', async (t) => {
     const sim = await simulatorFor(t, { sources: { crm: {} } });
     const client = clientFor(t);

@@ -47,6 +47,17 @@ describe('simulator lifecycle', () => {
     );
   });
 
+  it('when a source asks for a port in use, it is refused and not defined', async (t) => {
+    const sim = await simulatorFor(t, { sources: { crm: {} } });
+    const taken = Number(new URL(sim.sourceUrl('crm')).port);
+
+    await assert.rejects(sim.configureSource('billing', { port: taken }), {
+      name: 'ConfigError',
+      message: `source "billing" cannot listen on port ${taken}`,
+    });
+    assert.equal(sim.findSource('billing'), undefined);
+  });
+
   it('when a source is unknown, its methods throw NOT_FOUND', async (t) => {
     const sim = await simulatorFor(t, {});
 
