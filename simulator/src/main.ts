@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger } from '@dsr/shared';
+import { ShutdownCoordinator, closeOnSignals, createLogger } from '@dsr/shared';
 import { loadSimulatorConfig } from './config/simulator-config';
 import { startSimulator } from './simulator';
 
@@ -15,24 +15,13 @@ async function main(): Promise<void> {
   const config = loadSimulatorConfig(process.env, configPath ?? process.env.SIMULATOR_CONFIG);
   const simulator = await startSimulator({ ...config, logger });
   for (const source of simulator.describeSources()) {
-    logger.info(
-      { source: source.name, url: source.url, sharedUrl: source.sharedUrl },
-      'source ready',
-    );
+    const { name, url, sharedUrl } = source;
+    logger.info({ source: name, url, sharedUrl }, 'source ready');
   }
 
-  const stop = (signal: string): void => {
-    logger.info({ signal }, 'stopping');
-    simulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  const shutdown = new ShutdownCoordinator({ logger });
+  shutdown.register('close', 'simulator', () => simulator.close());
+  closeOnSignals(shutdown, { logger });
 }
 
 main().catch((error: unknown) => {
