@@ -63,7 +63,7 @@ test('ingest and router: 1,000 mixed tasks reach the right lane once; 35 kinds o
   const high = await decodeAll<RoutedTask>(serde, layout.topics.tasksHigh, taps.high);
   const standard = await decodeAll<RoutedTask>(serde, layout.topics.tasksStandard, taps.standard);
   const routedCount = countBy([...high, ...standard], (task) => task.request_id);
-  const laneOf = new Map([...high.map((r) => [r.request_id, r.lane]), ...standard.map((r) => [r.request_id, r.lane])]);
+  const laneOf = new Map([...high, ...standard].map((r) => [r.request_id, r.lane] as const));
   assert.equal(high.length + standard.length, validCount, 'lane records');
   for (const { task, lane } of mixed) {
     assert.equal(routedCount.get(task.request_id), 1, `${task.request_id} routed once`);

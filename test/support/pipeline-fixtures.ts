@@ -60,11 +60,12 @@ export interface TopicTap {
 }
 
 /**
- * Reads a topic from the beginning with read_committed into memory until the test ends, the way
- * a downstream service would see it.
+ * Reads a topic from the beginning into memory until the test ends: with read_committed (the
+ * default), the way a downstream service sees it; with read_uncommitted, including the records
+ * of aborted transactions.
  */
-export async function tapTopic(t: TestContext, topic: string): Promise<TopicTap> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('tap'), readUncommitted: false });
+export async function tapTopic(t: TestContext, topic: string, readUncommitted = false): Promise<TopicTap> {
+  const consumer = testKafka().consumer({ groupId: uniqueName('tap'), readUncommitted });
   const tap = { messages: [] as KafkaMessage[], partitions: [] as number[] };
   await consumer.connect();
   t.after(() => consumer.disconnect());

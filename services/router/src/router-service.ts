@@ -73,6 +73,8 @@ export class RouterService extends EventEmitter<{ crash: [error: unknown] }> {
       metrics: options.metrics,
       transactionalIdPrefix: options.transactionalIdPrefix,
       maxRecordsPerTransaction: config.maxRecordsPerTransaction,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
     });
     this.processor.on('crash', (error) => this.emit('crash', error));
   }

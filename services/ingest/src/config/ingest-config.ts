@@ -42,8 +42,15 @@ export const ingestConfigSchema = z
     dedupRetentionDays: z.number().int().positive().default(400),
     /** Input records committed together in one Kafka transaction. */
     maxRecordsPerTransaction: z.number().int().positive().default(100),
+    /** Consumer session timeout: how long a dead instance keeps its partitions, ms. */
+    sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+    /** Consumer heartbeat interval, ms; at most a third of the session timeout. */
+    heartbeatIntervalMs: z.number().int().positive().default(3_000),
   })
   .superRefine((config, ctx) => {
+    if (config.heartbeatIntervalMs * 3 > config.sessionTimeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['heartbeatIntervalMs'], message: 'must be at most a third of sessionTimeoutMs' });
+    }
     if (!(config.defaultJurisdiction in config.jurisdictions)) {
       ctx.addIssue({
         code: 'custom',

@@ -18,6 +18,13 @@ export const routerConfigSchema = z.strictObject({
   holdDeletionsBehindAccess: z.boolean().default(true),
   /** Input records committed together in one Kafka transaction. */
   maxRecordsPerTransaction: z.number().int().positive().default(100),
+  /** Consumer session timeout: how long a dead instance keeps its partitions, ms. */
+  sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+  /** Consumer heartbeat interval, ms; at most a third of the session timeout. */
+  heartbeatIntervalMs: z.number().int().positive().default(3_000),
+}).refine((config) => config.heartbeatIntervalMs * 3 <= config.sessionTimeoutMs, {
+  path: ['heartbeatIntervalMs'],
+  message: 'must be at most a third of sessionTimeoutMs',
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RoutedTask } from '@dsr/shared';
+import { isolatedDatabase, isolatedTopics } from '../support/environment';
+import { mixedTasks, serviceNames, startRouter } from '../support/ingest-router-fixtures';
+import {
+  TEST_SOURCE_SYSTEMS,
+  countBy,
+  decodeAll,
+  produceRaw,
+  tapTopic,
+  testSerde,
+  uncommittedRecords,
+} from '../support/pipeline-fixtures';
+import { startServiceProcess } from '../support/service-process';
+import { waitFor } from '../support/wait-for';
+
+test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is validated and routed exactly once', async (t) => {
+  const layout = await isolatedTopics(t);
+  const databaseUrl = await isolatedDatabase(t);
+  const serde = testSerde(layout);
+  const names = serviceNames();
+  const mixed = mixedTasks(1_000);
+  const config = {
+    consumerGroup: names.ingestGroup,
+    sourceSystems: TEST_SOURCE_SYSTEMS,
+    maxRecordsPerTransaction: 20,
+    sessionTimeoutMs: 6_000,
+    heartbeatIntervalMs: 1_000,
+  };
+  const spawnIngest = () =>
+    startServiceProcess(t, { service: 'ingest', layout, databaseUrl, config, transactionalIdPrefix: names.ingestTx });
+
+  const validated = await tapTopic(t, layout.topics.validated);
+  const everything = await tapTopic(t, layout.topics.validated, true);
+  const high = await tapTopic(t, layout.topics.tasksHigh);
+  const standard = await tapTopic(t, layout.topics.tasksStandard);
+  await startRouter(t, layout, databaseUrl, names);
+  await produceRaw(
+    t,
+    layout.topics.intake,
+    await Promise.all(mixed.map(async ({ task }) => ({ key: task.request_id, value: await serde.encode(layout.topics.intake, task) }))),
+  );
+
+  for (const killAt of [150, 500]) {
+    const victim = spawnIngest();
+    await waitFor(() => validated.messages.length >= killAt, {
+      timeoutMs: 120_000,
+      description: `ingest to validate ${killAt} tasks (last output: ${victim.output.slice(-3).join(' | ')})`,
+    });
+    assert.equal(await victim.kill('SIGKILL'), 'SIGKILL');
+  }
+  const survivor = spawnIngest();
+
+  await waitFor(
+    async () =>
+      validated.messages.length >= mixed.length &&
+      high.messages.length + standard.messages.length >= mixed.length &&
+      (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
+    { timeoutMs: 240_000, intervalMs: 1_000, description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})` },
+  );
+
+  const validatedTasks = await decodeAll<RoutedTask>(serde, layout.topics.validated, validated);
+  const lanes = [
+    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksHigh, high)),
+    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksStandard, standard)),
+  ];
+  const validatedCount = countBy(validatedTasks, (task) => task.request_id);
+  const routedCount = countBy(lanes, (task) => task.request_id);
+  for (const { task, lane } of mixed) {
+    assert.equal(validatedCount.get(task.request_id), 1, `${task.request_id} validated once`);
+    assert.equal(routedCount.get(task.request_id), 1, `${task.request_id} routed once`);
+    assert.equal(lanes.find((r) => r.request_id === task.request_id)?.lane, lane);
+  }
+  assert.equal(validatedTasks.length, mixed.length);
+  assert.equal(lanes.length, mixed.length);
+  t.diagnostic(`records written by killed instances and aborted: ${everything.messages.length - mixed.length}`);
+});
