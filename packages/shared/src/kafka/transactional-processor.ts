@@ -341,7 +341,11 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
 
     if (existing) await this.dropSlot(topic, partition);
     const producer = this.settings.kafka.producer({
-      transactionalId: `${this.settings.transactionalIdPrefix ?? this.settings.groupId}.${key}`,
+      transactionalId: partitionTransactionalId(
+        this.settings.transactionalIdPrefix ?? this.settings.groupId,
+        topic,
+        partition,
+      ),
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.settings.transactionTimeoutMs,
@@ -380,6 +384,15 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     metrics.recordsConsumed.inc({ topic }, consumed);
     for (const record of produced) metrics.recordsProduced.inc({ topic: record.topic });
   }
+}
+
+/**
+ * The transactional id of the producer that writes for one input partition. Every instance of a
+ * service derives the same id for the same partition, which is what lets the broker fence the
+ * previous owner.
+ */
+export function partitionTransactionalId(prefix: string, topic: string, partition: number): string {
+  return `${prefix}.${topic}:${partition}`;
 }
 
 function byTopic(records: ProducedRecord[]): { topic: string; messages: Message[] }[] {
