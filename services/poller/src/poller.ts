@@ -67,6 +67,9 @@ export class Poller {
       sessionTimeout: config.consumer.sessionTimeoutMs,
       heartbeatInterval: config.consumer.heartbeatIntervalMs,
       maxBytesPerPartition: 256 * 1024,
+      // A partition resumed when its held retry comes due joins the next fetch, not the one in
+      // flight; a short broker wait bounds how late that next fetch starts (kafkajs waits 5 s).
+      maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
     });
     this.#producer = kafka.producer({
