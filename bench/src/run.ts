@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { REPO_ROOT, createKafka, createLogger, isDsrError } from '@dsr/shared';
+import { REPO_ROOT, createKafka, createLogger } from '@dsr/shared';
 import type { BenchContext } from './bench-context';
 import type { BenchFindings } from './bench-findings';
 import { SCENARIOS, parseScenarios, resolveScale, type ScenarioName } from './bench-options';
@@ -14,6 +14,7 @@ import {
   resultsTable,
   type RunReport,
 } from './report/results-report';
+import { describeError } from './report/error-message';
 import type { ScenarioResult } from './report/scenario-result';
 import { SCENARIO_RUNNERS } from './scenarios';
 import { bringUpStack } from './stack/local-stack';
@@ -52,9 +53,9 @@ async function runScenarios(
       const result: ScenarioResult = await SCENARIO_RUNNERS[name](context, findings);
       outcomes.push({ name, result });
     } catch (error) {
-      const message = isDsrError(error) ? `${error.code}: ${error.message}` : String(error);
+      const message = describeError(error);
       context.progress(`${name}: failed: ${message}`);
-      outcomes.push({ name, error: message.split('\n')[0]! });
+      outcomes.push({ name, error: message });
     }
     context.progress(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -105,7 +106,6 @@ const program = new Command('dsr-bench')
   .action(main);
 
 program.parseAsync().catch((error: unknown) => {
-  const message = isDsrError(error) ? `${error.code}: ${error.message}` : String(error);
-  process.stderr.write(`dsr-bench: ${message}\n`);
+  process.stderr.write(`dsr-bench: ${describeError(error)}\n`);
   process.exit(1);
 });

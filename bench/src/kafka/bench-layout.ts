@@ -5,18 +5,25 @@ import {
   type TopicLayout,
   type TopicLayoutOptions,
 } from '@dsr/shared';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BenchContext } from '../bench-context';
+import { describeError } from '../report/error-message';
 
 /** The topics of one measurement, under a prefix of their own. */
 export interface BenchLayout {
   prefix: string;
   layout: TopicLayout;
-  /** Deletes the topics, so a run leaves no backlog behind on the shared broker. */
+  /**
+   * Deletes the topics, so a run leaves no backlog behind on the shared broker; BENCH_KEEP_TOPICS=1
+   * keeps them for inspection.
+   */
   remove(): Promise<void>;
 }
 
 /** Partitions per topic: the services' default, so the bench measures what is deployed. */
 export const BENCH_PARTITIONS = 6;
+
+const PROVISION_ATTEMPTS = 3;
 
 /**
  * Creates every topic of a pipeline under `bench.<runId>.<name>.` and registers its schemas.
@@ -29,17 +36,12 @@ export async function createBenchLayout(
 ): Promise<BenchLayout> {
   const prefix = `bench.${context.runId}.${name}.`;
   const layout = topicLayout({ ...options, prefix, partitions: BENCH_PARTITIONS });
-  const admin = context.kafka.admin();
-  await admin.connect();
-
-  try {
-    await provisionTopics(admin, layout.specs);
-  } finally {
-    await admin.disconnect();
-  }
+  await provisionWithRetries(context, layout);
   await registerSchemas(context.stack.endpoints.schemaRegistryUrl, layout);
 
   const remove = async () => {
+    if (process.env.BENCH_KEEP_TOPICS === '1') return;
+
     const cleaner = context.kafka.admin();
     await cleaner.connect();
     try {
@@ -54,4 +56,27 @@ export async function createBenchLayout(
 /** The DSR_RETRY_DELAYS_MS value services need to read the layout's retry tiers. */
 export function retryDelaysEnv(layout: TopicLayout): string {
   return layout.retryTiers.map((tier) => tier.delayMs).join(',');
+}
+
+/**
+ * Creates the topics, trying again a few times: while the broker is still deleting the previous
+ * measurement's topics, it may time out a creation that succeeds a moment later.
+ */
+async function provisionWithRetries(context: BenchContext, layout: TopicLayout): Promise<void> {
+  const admin = context.kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await provisionTopics(admin, layout.specs);
+        return;
+      } catch (error) {
+        if (attempt >= PROVISION_ATTEMPTS) throw error;
+        context.progress(`creating topics failed (${describeError(error)}); trying again`);
+        await delay(2_000);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

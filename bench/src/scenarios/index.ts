@@ -3,6 +3,9 @@ import type { BenchFindings } from '../bench-findings';
 import type { ScenarioName } from '../bench-options';
 import type { ScenarioResult } from '../report/scenario-result';
 import { measureCeiling } from './ceiling';
+import { measureEfficiency } from './efficiency';
+import { measureMemory } from './memory';
+import { measureRetry } from './retry';
 
 /** A measurement: runs on its own topics and processes, and reports its rows. */
 export type ScenarioRunner = (context: BenchContext, findings: BenchFindings) => Promise<ScenarioResult>;
@@ -18,7 +21,7 @@ export const SCENARIO_RUNNERS: Readonly<Record<ScenarioName, ScenarioRunner>> = 
   ceiling: measureCeiling,
   throughput: notYet('throughput'),
   priority: notYet('priority'),
-  efficiency: notYet('efficiency'),
-  retry: notYet('retry'),
-  memory: notYet('memory'),
+  efficiency: measureEfficiency,
+  retry: measureRetry,
+  memory: measureMemory,
 });

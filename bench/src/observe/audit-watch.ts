@@ -1,0 +1,124 @@
+import { AvroSerde, type AuditEvent, type RoutedTask } from '@dsr/shared';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BenchContext } from '../bench-context';
+import type { BenchLayout } from '../kafka/bench-layout';
+
+/** The final outcome of one task, as the audit trail records it. */
+export interface TaskOutcome {
+  requestId: string;
+  stage: 'succeeded' | 'dead_lettered';
+  /** When the outcome happened, by the clock of the service that recorded it (epoch ms). */
+  occurredAt: number;
+  lane: string | null;
+  attempt: number;
+}
+
+/** A retry waiting on a tier: when it was due. */
+export interface ScheduledRetry {
+  tier: string;
+  /** The task's due time on the tier (epoch ms). */
+  notBefore: number;
+}
+
+const OUTCOME_STAGES: ReadonlySet<string> = new Set(['succeeded', 'dead_lettered']);
+
+/**
+ * Reads a measurement's audit topic from its start and keeps what the bench measures: each
+ * task's final outcome and, when asked, when each attempt started and when each retry was due
+ * (the latter read from the retry tier topics, whose records carry `not_before`).
+ */
+export class AuditWatch {
+  readonly outcomes = new Map<string, TaskOutcome>();
+  /** Start time of attempt n of a task, keyed `requestId#n`. */
+  readonly attemptStarts = new Map<string, number>();
+  /** Retries by the attempt they follow, keyed `requestId#n` (n = attempts spent so far). */
+  readonly retries = new Map<string, ScheduledRetry>();
+  readonly #layout: BenchLayout;
+  readonly #serde: AvroSerde;
+  readonly #consumer: Consumer;
+  readonly #watchRetries: boolean;
+  readonly #tierByTopic: Map<string, string>;
+  #onOutcome: ((outcome: TaskOutcome) => void) | undefined;
+
+  constructor(context: BenchContext, layout: BenchLayout, options: { retries?: boolean } = {}) {
+    this.#layout = layout;
+    this.#watchRetries = options.retries ?? false;
+    this.#serde = new AvroSerde({
+      registryUrl: context.stack.endpoints.schemaRegistryUrl,
+      layout: layout.layout,
+    });
+    this.#consumer = context.kafka.consumer({
+      groupId: `${layout.prefix}audit-watch`,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+    });
+    this.#tierByTopic = new Map(layout.layout.retryTiers.map((tier) => [tier.topic, tier.name]));
+  }
+
+  /** Calls `listener` for every outcome, as it is read. */
+  onOutcome(listener: (outcome: TaskOutcome) => void): void {
+    this.#onOutcome = listener;
+  }
+
+  async start(): Promise<void> {
+    const topics = [this.#layout.layout.topics.audit];
+    if (this.#watchRetries) topics.push(...this.#tierByTopic.keys());
+
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics, fromBeginning: true });
+    await this.#consumer.run({ eachBatch: (payload) => this.#read(payload) });
+  }
+
+  /** Waits until `done()` holds, checking every 200 ms; fails after `timeoutMs`. */
+  async waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+      await delay(200);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#consumer.disconnect();
+  }
+
+  async #read({ batch }: EachBatchPayload): Promise<void> {
+    const tier = this.#tierByTopic.get(batch.topic);
+    for (const message of batch.messages) {
+      if (tier !== undefined) {
+        const { value } = await this.#serde.decode<RoutedTask>(batch.topic, message.value);
+        this.#noteRetry(tier, value);
+      } else {
+        const { value } = await this.#serde.decode<AuditEvent>(batch.topic, message.value);
+        this.#noteEvent(value);
+      }
+    }
+  }
+
+  #noteRetry(tier: string, task: RoutedTask): void {
+    // Polls of async jobs also hop through the tiers; only failed attempts are retries.
+    if (task.not_before === null || task.poll !== null || task.last_error_code === null) return;
+    this.retries.set(`${task.request_id}#${task.attempt}`, { tier, notBefore: task.not_before });
+  }
+
+  #noteEvent(event: AuditEvent): void {
+    if (event.request_id === null) return;
+
+    if (event.stage === 'attempt_started' && this.#watchRetries && event.attempt !== null) {
+      this.attemptStarts.set(`${event.request_id}#${event.attempt}`, event.occurred_at);
+      return;
+    }
+    if (!OUTCOME_STAGES.has(event.stage) || this.outcomes.has(event.request_id)) return;
+
+    const outcome: TaskOutcome = {
+      requestId: event.request_id,
+      stage: event.stage as TaskOutcome['stage'],
+      occurredAt: event.occurred_at,
+      lane: event.lane,
+      attempt: event.attempt ?? 0,
+    };
+    this.outcomes.set(event.request_id, outcome);
+    this.#onOutcome?.(outcome);
+  }
+}
