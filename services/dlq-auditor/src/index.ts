@@ -14,3 +14,4 @@ export * from './reports/exact-report';
 export * from './retention/shred-expired';
 export * from './crypto/keyring';
 export * from './chain/verify-chain';
+export * from './privacy/discrete-laplace';
