@@ -24,7 +24,11 @@ describe('dlq-auditor: encryption at rest', () => {
     const harness = await startAuditor(t);
     const email = `${uniqueName('dump-subject')}@example.test`;
     const task = routedTask({ subject_email: email, changes: { name: 'Ada Lovelace' } });
-    const intake: IntakeTask = intakeTask({ subject_email: email, action: 'access', source_system: 'unknown' });
+    const intake: IntakeTask = intakeTask({
+      subject_email: email,
+      action: 'access',
+      source_system: 'unknown',
+    });
     const original = await testSerde(harness.layout).encode(harness.layout.topics.intake, intake);
     await produceDeadLetters(harness.layout, [deadLetter(task)]);
     await produceEncoded(harness.layout, harness.layout.topics.quarantine, [
@@ -38,30 +42,50 @@ describe('dlq-auditor: encryption at rest', () => {
     });
 
     assert.ok(stdout.includes('INSERT INTO auditor.audit_record'), 'the dump holds the records');
-    for (const needle of [email, email.toUpperCase(), 'Ada Lovelace', Buffer.from(email).toString('hex')]) {
+    for (const needle of [
+      email,
+      email.toUpperCase(),
+      'Ada Lovelace',
+      Buffer.from(email).toString('hex'),
+    ]) {
       assert.equal(stdout.includes(needle), false, 'personal data found in the dump');
     }
-    assert.equal(stdout.includes(subjectKey(email, TEST_SUBJECT_KEY_SECRET)), true, 'the keyed hash is stored');
+    assert.equal(
+      stdout.includes(subjectKey(email, TEST_SUBJECT_KEY_SECRET)),
+      true,
+      'the keyed hash is stored',
+    );
   });
 
   it('opens a record for the privacy officer and finds a subject by email without scanning', async (t) => {
     const harness = await startAuditor(t);
     const task = routedTask();
     const other = routedTask();
-    await produceDeadLetters(harness.layout, [deadLetter(task), deadLetter(other), deadLetter(task)]);
+    await produceDeadLetters(harness.layout, [
+      deadLetter(task),
+      deadLetter(other),
+      deadLetter(task),
+    ]);
     await waitForStored(harness, 3);
 
-    const lookup = await harness.api('privacy_officer', 'POST', '/v1/subjects/lookup', { email: task.subject_email });
+    const lookup = await harness.api('privacy_officer', 'POST', '/v1/subjects/lookup', {
+      email: task.subject_email,
+    });
     assert.equal(lookup.status, 200);
     assert.equal(lookup.body.subjectKey, task.subject_key);
     assert.equal(lookup.body.records.length, 2);
-    assert.ok(lookup.body.records.every((r: { requestId: string }) => r.requestId === task.request_id));
+    assert.ok(
+      lookup.body.records.every((r: { requestId: string }) => r.requestId === task.request_id),
+    );
 
     const position = lookup.body.records[0].position as string;
     const opened = await harness.api('privacy_officer', 'GET', `/v1/records/${position}/personal`);
     assert.equal(opened.status, 200);
     assert.equal(opened.body.personal.task.subject_email, task.subject_email);
-    assert.equal(opened.body.personal.error_message, `crm refused the deletion of ${task.subject_email}`);
+    assert.equal(
+      opened.body.personal.error_message,
+      `crm refused the deletion of ${task.subject_email}`,
+    );
   });
 
   it('finds a quarantined intake record by its subject when its bytes decode', async (t) => {
@@ -78,7 +102,10 @@ describe('dlq-auditor: encryption at rest', () => {
     });
     const opened = await harness.api('privacy_officer', 'GET', '/v1/records/1/personal');
 
-    assert.deepEqual(lookup.body.records.map((r: { kind: string }) => r.kind), ['quarantine']);
+    assert.deepEqual(
+      lookup.body.records.map((r: { kind: string }) => r.kind),
+      ['quarantine'],
+    );
     assert.deepEqual(Buffer.from(opened.body.personal.original, 'base64'), original);
     assert.equal(opened.body.record.detail, 'subject_email: not an email address');
   });
@@ -105,10 +132,16 @@ describe('dlq-auditor: encryption at rest', () => {
     const keys = await harness.ownerQuery<{ position: string; master_key_id: string }>(
       'SELECT position, master_key_id FROM auditor.audit_record ORDER BY position',
     );
-    assert.deepEqual(keys.map((k) => k.master_key_id), ['k1', 'k2']);
+    assert.deepEqual(
+      keys.map((k) => k.master_key_id),
+      ['k1', 'k2'],
+    );
     const base = `http://127.0.0.1:${rotated.port}`;
     const token = harness.tokens.privacy_officer;
-    for (const [position, task] of [['1', before], ['2', after]] as const) {
+    for (const [position, task] of [
+      ['1', before],
+      ['2', after],
+    ] as const) {
       const response = await fetch(`${base}/v1/records/${position}/personal`, {
         headers: { authorization: `Bearer ${token}` },
       });

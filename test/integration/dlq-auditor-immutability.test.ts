@@ -36,7 +36,9 @@ describe('dlq-auditor: immutable, hash-chained record store', () => {
       await assert.rejects(queryAs(harness.serviceUrl, sql), { code: '42501' }, sql);
     }
 
-    const [row] = await harness.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM auditor.audit_record');
+    const [row] = await harness.ownerQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auditor.audit_record',
+    );
     assert.equal(row?.n, 1);
   });
 
@@ -61,21 +63,32 @@ describe('dlq-auditor: immutable, hash-chained record store', () => {
 
     // A second auditor on the same database with a new consumer group reads everything again,
     // as after a crash between the database commit and the offset commit.
-    const again = new DlqAuditor({ ...harness.options, groupId: `${harness.options.groupId}-again` });
+    const again = new DlqAuditor({
+      ...harness.options,
+      groupId: `${harness.options.groupId}-again`,
+    });
     t.after(() => again.close());
     await again.start();
-    await waitFor(() => again.metrics.duplicatesSkipped.get().then((m) => (m.values[0]?.value ?? 0) >= 3), {
-      description: 'the redelivered records to be recognised',
-    });
+    await waitFor(
+      () => again.metrics.duplicatesSkipped.get().then((m) => (m.values[0]?.value ?? 0) >= 3),
+      {
+        description: 'the redelivered records to be recognised',
+      },
+    );
 
-    const rows = await harness.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM auditor.audit_record');
+    const rows = await harness.ownerQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auditor.audit_record',
+    );
     assert.equal(rows[0]?.n, 3);
     assert.equal((await harness.api('auditor', 'POST', '/v1/chain/verify', {})).body.intact, true);
   });
 
   it('when a superuser alters a record, verify reports the break at that position', async (t) => {
     const harness = await startAuditor(t);
-    await produceDeadLetters(harness.layout, Array.from({ length: 5 }, () => deadLetter()));
+    await produceDeadLetters(
+      harness.layout,
+      Array.from({ length: 5 }, () => deadLetter()),
+    );
     await waitForStored(harness, 5);
     const before = await harness.api('auditor', 'POST', '/v1/chain/verify', {});
     assert.equal(before.body.intact, true);
@@ -109,10 +122,13 @@ describe('dlq-auditor: immutable, hash-chained record store', () => {
 
     const head = await harness.auditor.publishChainHead();
 
-    const [event] = await waitFor(() => {
-      const heads = audit.filter((r) => r.value.stage === 'chain_head');
-      return heads.length > 0 && heads;
-    }, { description: 'a chain_head audit event' });
+    const [event] = await waitFor(
+      () => {
+        const heads = audit.filter((r) => r.value.stage === 'chain_head');
+        return heads.length > 0 && heads;
+      },
+      { description: 'a chain_head audit event' },
+    );
     const [stored] = await harness.ownerQuery<{ hash: Buffer }>(
       'SELECT hash FROM auditor.audit_record WHERE position = 2',
     );

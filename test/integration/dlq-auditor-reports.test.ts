@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sampleDiscreteLaplace, seededRandom } from '@dsr/dlq-auditor';
-import { deadLetter, produceDeadLetters, routedTask, startAuditor, waitForStored } from '../support/dlq-auditor';
+import {
+  deadLetter,
+  produceDeadLetters,
+  routedTask,
+  startAuditor,
+  waitForStored,
+} from '../support/dlq-auditor';
 
 function monthRange(): { from: string; to: string } {
   const now = new Date();
@@ -13,17 +19,34 @@ function monthRange(): { from: string; to: string } {
 describe('dlq-auditor: reports', () => {
   it('refuses a private report beyond the monthly budget and charges nothing for it', async (t) => {
     const harness = await startAuditor(t);
-    const january = { from: '2026-01-01', to: '2026-02-01', granularity: 'month', groupBy: ['action'] };
+    const january = {
+      from: '2026-01-01',
+      to: '2026-02-01',
+      granularity: 'month',
+      groupBy: ['action'],
+    };
 
-    const first = await harness.api('viewer', 'POST', '/v1/reports/private', { ...january, epsilon: '1' });
-    const second = await harness.api('operator', 'POST', '/v1/reports/private', { ...january, epsilon: '0.75' });
-    const third = await harness.api('auditor', 'POST', '/v1/reports/private', { ...january, epsilon: '0.5' });
+    const first = await harness.api('viewer', 'POST', '/v1/reports/private', {
+      ...january,
+      epsilon: '1',
+    });
+    const second = await harness.api('operator', 'POST', '/v1/reports/private', {
+      ...january,
+      epsilon: '0.75',
+    });
+    const third = await harness.api('auditor', 'POST', '/v1/reports/private', {
+      ...january,
+      epsilon: '0.5',
+    });
     const spanning = await harness.api('viewer', 'POST', '/v1/reports/private', {
       ...january,
       to: '2026-03-01',
       epsilon: '0.25',
     });
-    const tooLarge = await harness.api('viewer', 'POST', '/v1/reports/private', { ...january, epsilon: '1.5' });
+    const tooLarge = await harness.api('viewer', 'POST', '/v1/reports/private', {
+      ...january,
+      epsilon: '1.5',
+    });
 
     assert.equal(first.status, 200);
     assert.equal(second.status, 200);
@@ -40,7 +63,9 @@ describe('dlq-auditor: reports', () => {
       { period: '2026-01-01', spent: '2' },
       { period: '2026-02-01', spent: '0.25' },
     ]);
-    const ledger = await harness.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM auditor.privacy_ledger');
+    const ledger = await harness.ownerQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auditor.privacy_ledger',
+    );
     assert.equal(ledger[0]?.n, 4);
   });
 
@@ -57,7 +82,10 @@ describe('dlq-auditor: reports', () => {
     await waitForStored(harness, records.length);
     const range = { ...monthRange(), granularity: 'month', groupBy: ['source_system'] };
 
-    const released = await harness.api('viewer', 'POST', '/v1/reports/private', { ...range, epsilon: '1' });
+    const released = await harness.api('viewer', 'POST', '/v1/reports/private', {
+      ...range,
+      epsilon: '1',
+    });
     const exact = await harness.api('auditor', 'POST', '/v1/reports/exact', range);
 
     // The same seed drawn in the same order reproduces the noise the service added.
@@ -72,14 +100,24 @@ describe('dlq-auditor: reports', () => {
     assert.equal(released.body.mechanism, 'discrete_laplace');
     assert.equal(released.body.scale, '2');
     assert.deepEqual(
-      released.body.cells.map((c: { source_system: string; count: number }) => ({ source_system: c.source_system, count: c.count })),
+      released.body.cells.map((c: { source_system: string; count: number }) => ({
+        source_system: c.source_system,
+        count: c.count,
+      })),
       expected,
     );
 
     assert.equal(exact.status, 200);
     assert.deepEqual(
-      exact.body.deadLetters.map((c: { source_system: string; count: number }) => [c.source_system, c.count]),
-      [['crm', 5], ['billing', 1], ['(other)', 1]],
+      exact.body.deadLetters.map((c: { source_system: string; count: number }) => [
+        c.source_system,
+        c.count,
+      ]),
+      [
+        ['crm', 5],
+        ['billing', 1],
+        ['(other)', 1],
+      ],
     );
     assert.equal(exact.body.totals.deadLetters, 7);
     assert.equal(exact.body.totals.requests, 3);

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RoutedTask } from '@dsr/shared';
-import { deadLetter, produceDeadLetters, routedTask, startAuditor, waitForStored } from '../support/dlq-auditor';
+import {
+  deadLetter,
+  produceDeadLetters,
+  routedTask,
+  startAuditor,
+  waitForStored,
+} from '../support/dlq-auditor';
 
 const DAY_MS = 86_400_000;
 
@@ -18,9 +24,13 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     await waitForStored(harness, 2);
     const listed = await harness.api('viewer', 'GET', '/v1/records');
     const positionOf = (task: RoutedTask) =>
-      listed.body.records.find((r: { requestId: string }) => r.requestId === task.request_id).position as string;
+      listed.body.records.find((r: { requestId: string }) => r.requestId === task.request_id)
+        .position as string;
     const [oldPosition, newPosition] = [positionOf(expired), positionOf(current)];
-    assert.equal((await harness.api('privacy_officer', 'GET', `/v1/records/${oldPosition}/personal`)).status, 200);
+    assert.equal(
+      (await harness.api('privacy_officer', 'GET', `/v1/records/${oldPosition}/personal`)).status,
+      200,
+    );
 
     const run = await harness.api('privacy_officer', 'POST', '/v1/retention/run', {});
 
@@ -28,7 +38,10 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     assert.deepEqual(run.body.shreddedPositions, [oldPosition]);
     const gone = await harness.api('privacy_officer', 'GET', `/v1/records/${oldPosition}/personal`);
     assert.equal(gone.status, 410);
-    assert.deepEqual(gone.body.error, { code: 'RECORD_SHREDDED', message: 'the data key of this record was destroyed' });
+    assert.deepEqual(gone.body.error, {
+      code: 'RECORD_SHREDDED',
+      message: 'the data key of this record was destroyed',
+    });
     const kept = await harness.api('privacy_officer', 'GET', `/v1/records/${newPosition}/personal`);
     assert.equal(kept.body.personal.task.subject_email, current.subject_email);
 
@@ -40,11 +53,18 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     assert.equal(record.body.record.shredded, true);
     assert.equal(record.body.record.requestId, expired.request_id);
     assert.equal(record.body.record.errorCode, 'SOURCE_REJECTED');
-    const lookup = await harness.api('privacy_officer', 'POST', '/v1/subjects/lookup', { email: expired.subject_email });
+    const lookup = await harness.api('privacy_officer', 'POST', '/v1/subjects/lookup', {
+      email: expired.subject_email,
+    });
     assert.deepEqual(lookup.body.records, []);
 
-    const shreds = await harness.ownerQuery<{ position: string }>('SELECT position FROM auditor.shred_event');
-    assert.deepEqual(shreds.map((s) => s.position), [oldPosition]);
+    const shreds = await harness.ownerQuery<{ position: string }>(
+      'SELECT position FROM auditor.shred_event',
+    );
+    assert.deepEqual(
+      shreds.map((s) => s.position),
+      [oldPosition],
+    );
     const again = await harness.api('privacy_officer', 'POST', '/v1/retention/run', {});
     assert.deepEqual(again.body.shreddedPositions, []);
   });
@@ -57,7 +77,9 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     await assert.rejects(harness.ownerQuery('DELETE FROM auditor.data_key'), {
       message: /is within its retention period/,
     });
-    const [row] = await harness.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM auditor.data_key');
+    const [row] = await harness.ownerQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM auditor.data_key',
+    );
     assert.equal(row?.n, 1);
   });
 });

@@ -18,7 +18,13 @@ import {
   type AuditorOptions,
   type Role,
 } from '@dsr/dlq-auditor';
-import { isolatedDatabase, isolatedTopics, testEndpoints, testLogger, uniqueName } from './environment';
+import {
+  isolatedDatabase,
+  isolatedTopics,
+  testEndpoints,
+  testLogger,
+  uniqueName,
+} from './environment';
 import { TEST_SOURCE_SYSTEMS, TEST_SUBJECT_KEY_SECRET } from './pipeline-fixtures';
 import { produceEncoded } from './topic-records';
 import { waitFor } from './wait-for';
@@ -43,7 +49,10 @@ export interface AuditorHarness {
   /** Calls the API as a role (or with no credential when `as` is null). */
   api(as: Role | null, method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** Runs SQL as the schema owner. */
-  ownerQuery<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  ownerQuery<R extends object = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<R[]>;
 }
 
 export interface ApiAnswer {
@@ -64,15 +73,23 @@ export interface HarnessOverrides {
  * database and topics, listening on an ephemeral port; closes it and drops its (cluster-wide)
  * role when the test ends.
  */
-export async function startAuditor(t: TestContext, overrides: HarnessOverrides = {}): Promise<AuditorHarness> {
+export async function startAuditor(
+  t: TestContext,
+  overrides: HarnessOverrides = {},
+): Promise<AuditorHarness> {
   const layout = overrides.layout ?? (await isolatedTopics(t, { partitions: 2 }));
   const ownerUrl = overrides.ownerUrl ?? (await isolatedDatabase(t));
   const role = overrides.role ?? uniqueName('dsr_aud').replace(/-/g, '_').toLowerCase();
   const tokens = Object.fromEntries(
-    (['viewer', 'operator', 'privacy_officer', 'auditor'] as Role[]).map((r) => [r, randomBytes(24).toString('hex')]),
+    (['viewer', 'operator', 'privacy_officer', 'auditor'] as Role[]).map((r) => [
+      r,
+      randomBytes(24).toString('hex'),
+    ]),
   ) as Record<Role, string>;
   const credentials = parseCredentials(
-    Object.entries(tokens).map(([r, token]) => `${r}-person:${r}:${digestOf(token)}`).join(','),
+    Object.entries(tokens)
+      .map(([r, token]) => `${r}-person:${r}:${digestOf(token)}`)
+      .join(','),
   );
   const serviceUrl = serviceDatabaseUrl(ownerUrl, { role });
   const endpoints = { ...testEndpoints(), databaseUrl: ownerUrl };
@@ -200,7 +217,10 @@ export function routedTask(overrides: Partial<RoutedTask> = {}): RoutedTask {
 }
 
 /** A dead letter of a task, with overrides. The error message names the subject, as sources do. */
-export function deadLetter(task: RoutedTask = routedTask(), overrides: Partial<DeadLetterRecord> = {}): DeadLetterRecord {
+export function deadLetter(
+  task: RoutedTask = routedTask(),
+  overrides: Partial<DeadLetterRecord> = {},
+): DeadLetterRecord {
   return {
     dead_letter_id: uniqueName('dl'),
     dead_lettered_at: Date.now(),
@@ -222,7 +242,10 @@ export function deadLetter(task: RoutedTask = routedTask(), overrides: Partial<D
 }
 
 /** A quarantine record of some raw intake bytes. */
-export function quarantineRecord(original: Buffer, overrides: Partial<QuarantineRecord> = {}): QuarantineRecord {
+export function quarantineRecord(
+  original: Buffer,
+  overrides: Partial<QuarantineRecord> = {},
+): QuarantineRecord {
   return {
     quarantine_id: uniqueName('q'),
     quarantined_at: Date.now(),
@@ -240,7 +263,10 @@ export function quarantineRecord(original: Buffer, overrides: Partial<Quarantine
 }
 
 /** Writes dead letters to the layout's dead-letter topic with the real serde. */
-export async function produceDeadLetters(layout: TopicLayout, records: readonly DeadLetterRecord[]): Promise<void> {
+export async function produceDeadLetters(
+  layout: TopicLayout,
+  records: readonly DeadLetterRecord[],
+): Promise<void> {
   await produceEncoded(
     layout,
     layout.topics.dlq,
@@ -252,10 +278,11 @@ export async function produceDeadLetters(layout: TopicLayout, records: readonly 
 export async function waitForStored(harness: AuditorHarness, count: number): Promise<void> {
   await waitFor(
     async () => {
-      const [row] = await harness.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM auditor.audit_record');
+      const [row] = await harness.ownerQuery<{ n: number }>(
+        'SELECT count(*)::int AS n FROM auditor.audit_record',
+      );
       return (row?.n ?? 0) >= count;
     },
     { description: `${count} records stored`, timeoutMs: 60_000 },
   );
 }
-

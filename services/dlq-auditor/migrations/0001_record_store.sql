@@ -9,7 +9,8 @@ CREATE SCHEMA IF NOT EXISTS auditor;
 
 CREATE TABLE auditor.audit_record (
   position          bigint      PRIMARY KEY CHECK (position >= 1),
-  kind              text        NOT NULL CHECK (kind IN ('dead_letter', 'quarantine', 'undecodable')),
+  kind              text        NOT NULL
+                    CHECK (kind IN ('dead_letter', 'quarantine', 'undecodable')),
   record_id         text        NOT NULL,
   source_topic      text        NOT NULL,
   source_partition  integer     NOT NULL,

@@ -20,7 +20,8 @@ CREATE TABLE auditor.access_log (
   principal    text,
   role         text,
   operation    text        NOT NULL,
-  outcome      text        NOT NULL CHECK (outcome IN ('allowed', 'unauthenticated', 'forbidden', 'failed')),
+  outcome      text        NOT NULL
+               CHECK (outcome IN ('allowed', 'unauthenticated', 'forbidden', 'failed')),
   position     bigint,
   http_method  text        NOT NULL,
   http_route   text        NOT NULL,

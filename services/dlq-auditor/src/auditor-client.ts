@@ -47,11 +47,14 @@ export class AuditorClient {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
     });
-    const payload = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    const payload = (await response.json().catch(() => ({}))) as {
+      error?: { code?: string; message?: string };
+    };
     if (response.ok) return payload;
 
     const code = payload.error?.code;
-    const known: ErrorCode = code !== undefined && code in ERROR_CODES ? (code as ErrorCode) : 'INTERNAL';
+    const known: ErrorCode =
+      code !== undefined && code in ERROR_CODES ? (code as ErrorCode) : 'INTERNAL';
     throw new DsrError(known, payload.error?.message ?? `the API answered ${response.status}`, {
       context: { status: response.status, path },
     });

@@ -63,14 +63,24 @@ export class DlqAuditor {
       serviceRole: options.serviceRole,
       retentionMs: options.retentionMs,
     });
-    this.log.info({ migrations: applied.length, role: options.serviceRole.role }, 'database prepared');
+    this.log.info(
+      { migrations: applied.length, role: options.serviceRole.role },
+      'database prepared',
+    );
 
     const pool = new Pool({ connectionString: options.serviceDatabaseUrl, max: 8 });
     pool.on('error', (err) => this.log.warn({ err }, 'idle database connection failed'));
     this.pool = pool;
 
-    const kafka = createKafka({ clientId: 'dsr-dlq-auditor', brokers: options.endpoints.kafkaBrokers, logger: options.logger });
-    const serde = new AvroSerde({ registryUrl: options.endpoints.schemaRegistryUrl, layout: options.layout });
+    const kafka = createKafka({
+      clientId: 'dsr-dlq-auditor',
+      brokers: options.endpoints.kafkaBrokers,
+      logger: options.logger,
+    });
+    const serde = new AvroSerde({
+      registryUrl: options.endpoints.schemaRegistryUrl,
+      layout: options.layout,
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
 
@@ -91,7 +101,10 @@ export class DlqAuditor {
     const outcome = await shredExpired(this.pool!);
     this.metrics.keysShredded.inc(outcome.shreddedPositions.length);
     if (outcome.shreddedPositions.length > 0) {
-      this.log.info({ shredded: outcome.shreddedPositions.length }, 'retention destroyed data keys');
+      this.log.info(
+        { shredded: outcome.shreddedPositions.length },
+        'retention destroyed data keys',
+      );
     }
     return outcome;
   }
@@ -102,7 +115,11 @@ export class DlqAuditor {
     return this.closing;
   }
 
-  private async startIngestion(kafka: ReturnType<typeof createKafka>, serde: AvroSerde, pool: Pool): Promise<void> {
+  private async startIngestion(
+    kafka: ReturnType<typeof createKafka>,
+    serde: AvroSerde,
+    pool: Pool,
+  ): Promise<void> {
     const { layout } = this.options;
     const decoder = new RecordDecoder({
       serde,
@@ -124,7 +141,9 @@ export class DlqAuditor {
         this.metrics.duplicatesSkipped.inc(duplicates);
       },
     });
-    this.ingestion.on('crash', (err: unknown) => this.log.error({ err }, 'consumer stopped for good'));
+    this.ingestion.on('crash', (err: unknown) =>
+      this.log.error({ err }, 'consumer stopped for good'),
+    );
     await this.ingestion.start();
   }
 
@@ -135,9 +154,25 @@ export class DlqAuditor {
 
   private startPeriodicJobs(serde: AvroSerde, pool: Pool, producer: Producer): void {
     const { options } = this;
-    this.headPublisher = new HeadPublisher({ pool, producer, serde, auditTopic: options.layout.topics.audit, logger: options.logger });
-    this.headTask = new PeriodicTask('chain-head', options.chainHeadIntervalMs, () => this.publishChainHead(), this.log);
-    this.retentionTask = new PeriodicTask('retention', options.retentionIntervalMs, () => this.runRetention(), this.log);
+    this.headPublisher = new HeadPublisher({
+      pool,
+      producer,
+      serde,
+      auditTopic: options.layout.topics.audit,
+      logger: options.logger,
+    });
+    this.headTask = new PeriodicTask(
+      'chain-head',
+      options.chainHeadIntervalMs,
+      () => this.publishChainHead(),
+      this.log,
+    );
+    this.retentionTask = new PeriodicTask(
+      'retention',
+      options.retentionIntervalMs,
+      () => this.runRetention(),
+      this.log,
+    );
     this.headTask.start();
     this.retentionTask.start();
   }

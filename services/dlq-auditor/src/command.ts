@@ -17,7 +17,11 @@ function print(value: unknown): void {
 
 const program = new Command('dlq-auditor')
   .description('Commands of the dlq-auditor, run through its triage API')
-  .option('--url <url>', 'triage API base URL', process.env.DSR_AUDITOR_URL ?? 'http://127.0.0.1:8085')
+  .option(
+    '--url <url>',
+    'triage API base URL',
+    process.env.DSR_AUDITOR_URL ?? 'http://127.0.0.1:8085',
+  )
   .option('--token <token>', 'API key or bearer token (default DSR_AUDITOR_TOKEN)');
 
 program

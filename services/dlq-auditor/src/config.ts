@@ -51,9 +51,15 @@ const intText = (fallback: number) => z.coerce.number().int().nonnegative().defa
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, 'must be a plain decimal');
 
 const envSchema = z.object({
-  DSR_AUDITOR_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default(AUDITOR_DEFAULTS.role),
+  DSR_AUDITOR_DB_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default(AUDITOR_DEFAULTS.role),
   DSR_AUDITOR_DB_PASSWORD: z.string().optional(),
-  DSR_AUDITOR_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+  DSR_AUDITOR_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .optional(),
   DSR_AUDITOR_MASTER_KEYS: z.string().min(1, 'is required: "<id>:<base64 32-byte key>,..."'),
   DSR_AUDITOR_ACTIVE_KEY_ID: z.string().optional(),
   DSR_AUDITOR_CREDENTIALS: z.string().min(1, 'is required: "<principal>:<role>:<sha256 hex>,..."'),
@@ -66,7 +72,11 @@ const envSchema = z.object({
   DSR_AUDITOR_REPORT_EPSILON: decimalText.default(PRIVACY_POLICY_DEFAULTS.defaultEpsilon),
   DSR_AUDITOR_REPORT_MAX_EPSILON: decimalText.default(PRIVACY_POLICY_DEFAULTS.maxEpsilonPerReport),
   DSR_AUDITOR_MONTHLY_BUDGET: decimalText.default(PRIVACY_POLICY_DEFAULTS.budgetPerPeriod),
-  DSR_AUDITOR_CONTRIBUTION_CAP: z.coerce.number().int().min(1).default(PRIVACY_POLICY_DEFAULTS.contributionCap),
+  DSR_AUDITOR_CONTRIBUTION_CAP: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(PRIVACY_POLICY_DEFAULTS.contributionCap),
   DSR_AUDITOR_SOURCE_SYSTEMS: z.string().default(''),
 });
 
@@ -80,7 +90,8 @@ export function auditorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Audi
     endpoints,
     layout: topicLayoutFromEnv(env),
     serviceRole,
-    serviceDatabaseUrl: raw.DSR_AUDITOR_DATABASE_URL ?? serviceDatabaseUrl(endpoints.databaseUrl, serviceRole),
+    serviceDatabaseUrl:
+      raw.DSR_AUDITOR_DATABASE_URL ?? serviceDatabaseUrl(endpoints.databaseUrl, serviceRole),
     keyring: parseKeyring(raw.DSR_AUDITOR_MASTER_KEYS, raw.DSR_AUDITOR_ACTIVE_KEY_ID),
     subjectKeySecret: subjectKeySecretFromEnv(env),
     credentials: parseCredentials(raw.DSR_AUDITOR_CREDENTIALS),
@@ -95,7 +106,9 @@ export function auditorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Audi
       maxEpsilonPerReport: raw.DSR_AUDITOR_REPORT_MAX_EPSILON,
       budgetPerPeriod: raw.DSR_AUDITOR_MONTHLY_BUDGET,
       contributionCap: raw.DSR_AUDITOR_CONTRIBUTION_CAP,
-      sourceSystems: raw.DSR_AUDITOR_SOURCE_SYSTEMS.split(',').map((s) => s.trim()).filter(Boolean),
+      sourceSystems: raw.DSR_AUDITOR_SOURCE_SYSTEMS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     },
   };
 }

@@ -39,13 +39,23 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
 
     const principal = authenticate(request, options.credentials);
     if (!principal) {
-      log.warn({ requestId: request.id, operation: permission }, 'request refused: unauthenticated');
+      log.warn(
+        { requestId: request.id, operation: permission },
+        'request refused: unauthenticated',
+      );
       await refuse(options.pool, request, reply, { outcome: 'unauthenticated', permission });
       return reply;
     }
     if (!allows(principal.role, permission)) {
-      log.warn({ requestId: request.id, principal: principal.id, role: principal.role, operation: permission },
-        'request refused: forbidden');
+      log.warn(
+        {
+          requestId: request.id,
+          principal: principal.id,
+          role: principal.role,
+          operation: permission,
+        },
+        'request refused: forbidden',
+      );
       await refuse(options.pool, request, reply, { outcome: 'forbidden', permission, principal });
       return reply;
     }
@@ -57,8 +67,8 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
     if (!request.principal || request.accessLogged || permission === undefined) return;
 
     const outcome: AccessOutcome = reply.statusCode < 400 ? 'allowed' : 'failed';
-    await writeAccess(options.pool, entryFor(request, permission, outcome, reply.statusCode)).catch((err: unknown) =>
-      log.error({ err, requestId: request.id }, 'access log write failed'),
+    await writeAccess(options.pool, entryFor(request, permission, outcome, reply.statusCode)).catch(
+      (err: unknown) => log.error({ err, requestId: request.id }, 'access log write failed'),
     );
   });
 }
@@ -67,13 +77,20 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
  * Writes the access-log entry of a sensitive operation before it runs. If the entry cannot be
  * written, the operation does not happen: no personal data is read without its trace.
  */
-export async function logSensitiveAccess(pool: Pool, request: FastifyRequest, position: string | null): Promise<void> {
+export async function logSensitiveAccess(
+  pool: Pool,
+  request: FastifyRequest,
+  position: string | null,
+): Promise<void> {
   const permission = request.routeOptions.config.permission!;
   await writeAccess(pool, { ...entryFor(request, permission, 'allowed', null), position });
   request.accessLogged = true;
 }
 
-function authenticate(request: FastifyRequest, credentials: CredentialStore): Principal | undefined {
+function authenticate(
+  request: FastifyRequest,
+  credentials: CredentialStore,
+): Principal | undefined {
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey.length > 0) return credentials.authenticate(apiKey);
 
@@ -86,20 +103,36 @@ async function refuse(
   pool: Pool,
   request: FastifyRequest,
   reply: FastifyReply,
-  refusal: { outcome: 'unauthenticated' | 'forbidden'; permission: Permission; principal?: Principal },
+  refusal: {
+    outcome: 'unauthenticated' | 'forbidden';
+    permission: Permission;
+    principal?: Principal;
+  },
 ): Promise<void> {
   const status = refusal.outcome === 'unauthenticated' ? 401 : 403;
   const entry = entryFor(request, refusal.permission, refusal.outcome, status);
-  await writeAccess(pool, { ...entry, principal: refusal.principal?.id ?? null, role: refusal.principal?.role ?? null });
+  await writeAccess(pool, {
+    ...entry,
+    principal: refusal.principal?.id ?? null,
+    role: refusal.principal?.role ?? null,
+  });
   request.accessLogged = true;
 
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="dlq-auditor"');
   const code = status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-  const message = status === 401 ? 'an API key or bearer token is required' : `this role may not ${refusal.permission}`;
+  const message =
+    status === 401
+      ? 'an API key or bearer token is required'
+      : `this role may not ${refusal.permission}`;
   await reply.code(status).send({ error: { code, message } });
 }
 
-function entryFor(request: FastifyRequest, permission: Permission, outcome: AccessOutcome, status: number | null) {
+function entryFor(
+  request: FastifyRequest,
+  permission: Permission,
+  outcome: AccessOutcome,
+  status: number | null,
+) {
   const params = request.params as { position?: string } | undefined;
   return {
     requestId: String(request.id),

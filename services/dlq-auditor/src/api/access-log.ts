@@ -20,7 +20,8 @@ export interface AccessEntry {
 export async function writeAccess(pool: Pool, entry: AccessEntry): Promise<void> {
   await pool.query(
     `INSERT INTO auditor.access_log
-       (request_id, principal, role, operation, outcome, position, http_method, http_route, http_status)
+       (request_id, principal, role, operation, outcome, position,
+        http_method, http_route, http_status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       entry.requestId,
@@ -51,7 +52,10 @@ export interface AccessLogRow {
 }
 
 /** The newest entries first, after an optional id (paging backwards). */
-export async function readAccessLog(pool: Pool, options: { beforeId?: string; limit?: number } = {}): Promise<AccessLogRow[]> {
+export async function readAccessLog(
+  pool: Pool,
+  options: { beforeId?: string; limit?: number } = {},
+): Promise<AccessLogRow[]> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const { rows } = await pool.query<{
     id: string;
@@ -66,7 +70,8 @@ export async function readAccessLog(pool: Pool, options: { beforeId?: string; li
     http_route: string;
     http_status: number | null;
   }>(
-    `SELECT * FROM auditor.access_log WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+    `SELECT * FROM auditor.access_log WHERE ($1::bigint IS NULL OR id < $1)
+     ORDER BY id DESC LIMIT $2`,
     [options.beforeId ?? null, limit],
   );
   return rows.map((row) => ({

@@ -16,7 +16,9 @@ export class CredentialStore {
   private readonly byDigest: ReadonlyMap<string, Principal>;
 
   constructor(entries: readonly (Principal & { sha256: string })[]) {
-    this.byDigest = new Map(entries.map((e) => [e.sha256.toLowerCase(), { id: e.id, role: e.role }]));
+    this.byDigest = new Map(
+      entries.map((e) => [e.sha256.toLowerCase(), { id: e.id, role: e.role }]),
+    );
   }
 
   /** The principal a presented secret belongs to, or undefined. */

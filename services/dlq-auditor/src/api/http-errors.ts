@@ -24,7 +24,11 @@ export interface ErrorBody {
  * the log.
  */
 export function errorHandler(logger: Logger) {
-  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+  return (
+    error: FastifyError | Error,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): FastifyReply => {
     if (isDsrError(error)) {
       const status = STATUS_BY_CODE[error.code] ?? 500;
       if (status >= 500) logger.error({ err: error, requestId: request.id }, 'request failed');
@@ -33,7 +37,9 @@ export function errorHandler(logger: Logger) {
 
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
+      return reply
+        .code(status)
+        .send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
     }
 
     logger.error({ err: error, requestId: request.id }, 'request failed');

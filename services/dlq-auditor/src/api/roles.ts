@@ -1,7 +1,12 @@
 /** The roles of the triage API. */
 export type Role = 'viewer' | 'operator' | 'privacy_officer' | 'auditor';
 
-export const ROLES: readonly Role[] = Object.freeze(['viewer', 'operator', 'privacy_officer', 'auditor']);
+export const ROLES: readonly Role[] = Object.freeze([
+  'viewer',
+  'operator',
+  'privacy_officer',
+  'auditor',
+]);
 
 /** What a request may need to be allowed. */
 export type Permission =
@@ -27,9 +32,26 @@ const READ: readonly Permission[] = ['records:list', 'records:read'];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = Object.freeze({
   viewer: new Set<Permission>([...READ, 'reports:private']),
-  operator: new Set<Permission>([...READ, 'records:note', 'records:replay', 'records:resolve', 'reports:private']),
-  privacy_officer: new Set<Permission>([...READ, 'records:personal', 'subjects:lookup', 'retention:run']),
-  auditor: new Set<Permission>([...READ, 'chain:verify', 'access-log:read', 'reports:exact', 'reports:private']),
+  operator: new Set<Permission>([
+    ...READ,
+    'records:note',
+    'records:replay',
+    'records:resolve',
+    'reports:private',
+  ]),
+  privacy_officer: new Set<Permission>([
+    ...READ,
+    'records:personal',
+    'subjects:lookup',
+    'retention:run',
+  ]),
+  auditor: new Set<Permission>([
+    ...READ,
+    'chain:verify',
+    'access-log:read',
+    'reports:exact',
+    'reports:private',
+  ]),
 });
 
 /** Whether a role holds a permission. */

@@ -29,7 +29,8 @@ function canonicalText(value: CanonicalValue): string {
 
   const record = value as { readonly [key: string]: CanonicalValue };
   const keys = Object.keys(record).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalText(record[key]!)}`).join(',')}}`;
+  const members = keys.map((key) => `${JSON.stringify(key)}:${canonicalText(record[key]!)}`);
+  return `{${members.join(',')}}`;
 }
 
 function canonicalNumber(value: number): string {

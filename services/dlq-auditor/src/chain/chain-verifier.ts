@@ -4,10 +4,7 @@ import { GENESIS_HASH, recordHash, type ChainedFields } from './record-hash';
 export type StoredChainRow = ChainedFields & { readonly prev_hash: Buffer; readonly hash: Buffer };
 
 /** Why the chain breaks at a position. */
-export type ChainBreakReason =
-  | 'position_gap'
-  | 'previous_hash_mismatch'
-  | 'content_hash_mismatch';
+export type ChainBreakReason = 'position_gap' | 'previous_hash_mismatch' | 'content_hash_mismatch';
 
 export interface ChainBreak {
   /** The first position at which the chain does not hold. */

@@ -86,12 +86,21 @@ function encrypt(key: Buffer, plaintext: Buffer, aad: Buffer): { nonce: Buffer; 
   return { nonce, sealed: Buffer.concat([body, cipher.getAuthTag()]) };
 }
 
-function decrypt(key: Buffer, nonce: Buffer, sealed: Buffer, aad: Buffer, dataKeyId: string): Buffer {
+function decrypt(
+  key: Buffer,
+  nonce: Buffer,
+  sealed: Buffer,
+  aad: Buffer,
+  dataKeyId: string,
+): Buffer {
   try {
     const decipher = createDecipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch (cause) {
     throw new DsrError('RECORD_CHAIN_BROKEN', 'sealed data failed authentication', {
       cause,

@@ -24,7 +24,10 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function parseKeyring(spec: string, activeKeyId?: string): Keyring {
   const keys = new Map<string, Buffer>();
 
-  for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), 'base64');

@@ -7,7 +7,7 @@ import { DsrError } from '@dsr/shared';
 /** Where the SQL migrations ship: next to dist/, in the package's migrations folder. */
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
-// Two replicas starting at once must not both apply a migration; the lock id is arbitrary but fixed.
+// Two replicas starting at once must not both apply a migration; the lock id is arbitrary, fixed.
 const MIGRATION_LOCK_ID = 7_301_001;
 
 const NAME = /^\d{4}_[a-z0-9_]+\.sql$/;
@@ -36,14 +36,19 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * since changed stops the service: the database no longer matches what the code expects.
  * Returns the names applied now. Must run as the schema owner, never as the service role.
  */
-export async function runMigrations(client: ClientBase, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+export async function runMigrations(
+  client: ClientBase,
+  dir: string = MIGRATIONS_DIR,
+): Promise<string[]> {
   const migrations = readMigrations(dir);
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
 
   try {
     await client.query('CREATE SCHEMA IF NOT EXISTS auditor');
     await client.query(`CREATE TABLE IF NOT EXISTS auditor.schema_migration (
-      name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      name text PRIMARY KEY,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ name: string; checksum: string }>(
       'SELECT name, checksum FROM auditor.schema_migration',
     );
@@ -56,9 +61,13 @@ export async function runMigrations(client: ClientBase, dir: string = MIGRATIONS
         await applyOne(client, migration);
         appliedNow.push(migration.name);
       } else if (checksum !== migration.checksum) {
-        throw new DsrError('MIGRATION_FAILED', `migration ${migration.name} changed after it was applied`, {
-          context: { migration: migration.name },
-        });
+        throw new DsrError(
+          'MIGRATION_FAILED',
+          `migration ${migration.name} changed after it was applied`,
+          {
+            context: { migration: migration.name },
+          },
+        );
       }
     }
     return appliedNow;

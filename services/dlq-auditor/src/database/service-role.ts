@@ -30,7 +30,10 @@ export interface ServiceRoleOptions {
  * role that already exists (another database of the same cluster, or a concurrent start).
  * Runs as the schema owner after the migrations.
  */
-export async function provisionServiceRole(client: ClientBase, options: ServiceRoleOptions): Promise<void> {
+export async function provisionServiceRole(
+  client: ClientBase,
+  options: ServiceRoleOptions,
+): Promise<void> {
   if (!ROLE_NAME.test(options.role)) {
     throw new ConfigError(`database role "${options.role}" must be a plain lower-case identifier`, {
       context: { option: 'DSR_AUDITOR_DB_ROLE' },
@@ -55,7 +58,9 @@ export async function provisionServiceRole(client: ClientBase, options: ServiceR
   await client.query(`GRANT SELECT, INSERT ON ${qualified(APPEND_TABLES)} TO ${role}`);
   await client.query(`GRANT SELECT ON ${qualified(READ_TABLES)} TO ${role}`);
   await client.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA auditor TO ${role}`);
-  await client.query(`GRANT EXECUTE ON FUNCTION auditor.shred_expired_data_keys(integer) TO ${role}`);
+  await client.query(
+    `GRANT EXECUTE ON FUNCTION auditor.shred_expired_data_keys(integer) TO ${role}`,
+  );
 }
 
 async function createRoleIfMissing(client: ClientBase, name: string): Promise<void> {

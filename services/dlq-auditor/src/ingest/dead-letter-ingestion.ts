@@ -59,10 +59,14 @@ export class DeadLetterIngestion extends EventEmitter {
 
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.settings.topics], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (p) => this.onBatch(p),
+    });
   }
 
-  /** Stops fetching and leaves the group; committed offsets cover every stored record. Idempotent. */
+  /** Stops fetching and leaves the group; committed offsets cover stored records. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.consumer.disconnect().finally(() => {
       this.joined = false;
@@ -70,7 +74,12 @@ export class DeadLetterIngestion extends EventEmitter {
     return this.closing;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+  }: EachBatchPayload): Promise<void> {
     if (!isRunning() || batch.messages.length === 0) return;
 
     const records = await Promise.all(
@@ -86,16 +95,27 @@ export class DeadLetterIngestion extends EventEmitter {
       ),
     );
 
-    const { appended, duplicates } = await appendRecords(this.settings.pool, records, this.settings.keyring);
+    const { appended, duplicates } = await appendRecords(
+      this.settings.pool,
+      records,
+      this.settings.keyring,
+    );
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(lastOffset);
     // Committed only now, after the records are durable in the database.
     await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(lastOffset) + 1n).toString(),
+      },
     ]);
     await heartbeat();
 
     this.settings.onAppended?.(appended, duplicates);
-    this.log.debug({ topic: batch.topic, partition: batch.partition, lastOffset, appended, duplicates }, 'batch stored');
+    this.log.debug(
+      { topic: batch.topic, partition: batch.partition, lastOffset, appended, duplicates },
+      'batch stored',
+    );
   }
 }

@@ -59,7 +59,11 @@ const EMPTY: Omit<PlainColumns, 'kind' | 'record_id' | 'occurred_at'> = Object.f
  * is sealed: the task (email, changes) and the error message, which a source may have filled
  * with the subject's details.
  */
-export function fromDeadLetter(source: SourceCoordinates, record: DeadLetterRecord, schemaId: number): IncomingRecord {
+export function fromDeadLetter(
+  source: SourceCoordinates,
+  record: DeadLetterRecord,
+  schemaId: number,
+): IncomingRecord {
   return {
     source,
     plain: {

@@ -1,7 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { sealEnvelope } from '../crypto/envelope';
 import type { Keyring } from '../crypto/keyring';
-import { GENESIS_HASH, recordHash, CHAINED_COLUMNS, type ChainedFields } from '../chain/record-hash';
+import {
+  GENESIS_HASH,
+  recordHash,
+  CHAINED_COLUMNS,
+  type ChainedFields,
+} from '../chain/record-hash';
 import type { IncomingRecord, SourceCoordinates } from './incoming-record';
 
 /**
@@ -17,9 +22,9 @@ export interface AppendResult {
   duplicates: number;
 }
 
-const INSERT_RECORD = `INSERT INTO auditor.audit_record (${CHAINED_COLUMNS.join(', ')}, prev_hash, hash)
-  VALUES (${CHAINED_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')},
-    $${CHAINED_COLUMNS.length + 1}, $${CHAINED_COLUMNS.length + 2})`;
+const INSERTED_COLUMNS = [...CHAINED_COLUMNS, 'prev_hash', 'hash'];
+const INSERT_RECORD = `INSERT INTO auditor.audit_record (${INSERTED_COLUMNS.join(', ')})
+  VALUES (${INSERTED_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
 /**
  * The envelope's authenticated context: where the record came from. Sealed bytes copied onto
@@ -93,7 +98,13 @@ async function sealAndStoreKey(
   await client.query(
     `INSERT INTO auditor.data_key (id, master_key_id, wrapped_key, subject_key, occurred_at)
      VALUES ($1, $2, $3, $4, $5)`,
-    [envelope.dataKeyId, envelope.masterKeyId, envelope.wrappedKey, record.subjectKey, record.plain.occurred_at],
+    [
+      envelope.dataKeyId,
+      envelope.masterKeyId,
+      envelope.wrappedKey,
+      record.subjectKey,
+      record.plain.occurred_at,
+    ],
   );
 
   return {
@@ -115,7 +126,9 @@ async function lastLink(client: PoolClient): Promise<{ position: bigint; hash: B
     'SELECT position, hash FROM auditor.audit_record ORDER BY position DESC LIMIT 1',
   );
   const last = rows[0];
-  return last ? { position: BigInt(last.position), hash: last.hash } : { position: 0n, hash: GENESIS_HASH };
+  return last
+    ? { position: BigInt(last.position), hash: last.hash }
+    : { position: 0n, hash: GENESIS_HASH };
 }
 
 async function isStored(client: PoolClient, source: SourceCoordinates): Promise<boolean> {

@@ -6,7 +6,12 @@ import {
   type IntakeTask,
   type QuarantineRecord,
 } from '@dsr/shared';
-import { fromDeadLetter, fromQuarantine, fromUndecodable, type IncomingRecord } from './incoming-record';
+import {
+  fromDeadLetter,
+  fromQuarantine,
+  fromUndecodable,
+  type IncomingRecord,
+} from './incoming-record';
 
 /** A consumed Kafka message, reduced to what storing it needs. */
 export interface ConsumedMessage {
@@ -42,10 +47,16 @@ export class RecordDecoder {
 
     try {
       if (message.topic === this.options.dlqTopic) {
-        const { value, schemaId } = await this.options.serde.decode<DeadLetterRecord>(message.topic, message.value);
+        const { value, schemaId } = await this.options.serde.decode<DeadLetterRecord>(
+          message.topic,
+          message.value,
+        );
         return fromDeadLetter(source, value, schemaId);
       }
-      const { value, schemaId } = await this.options.serde.decode<QuarantineRecord>(message.topic, message.value);
+      const { value, schemaId } = await this.options.serde.decode<QuarantineRecord>(
+        message.topic,
+        message.value,
+      );
       return fromQuarantine(source, value, schemaId, await this.quarantinedSubject(value));
     } catch (error) {
       if (!isDsrError(error) || error.retriable) throw error;
@@ -57,7 +68,10 @@ export class RecordDecoder {
   // decode as an intake task with an email, its subject key lets a privacy officer find it.
   private async quarantinedSubject(record: QuarantineRecord): Promise<string | null> {
     try {
-      const { value } = await this.options.serde.decode<IntakeTask>(this.options.intakeTopic, record.original);
+      const { value } = await this.options.serde.decode<IntakeTask>(
+        this.options.intakeTopic,
+        record.original,
+      );
       const email = value.subject_email;
       return typeof email === 'string' && email.includes('@')
         ? subjectKey(email, this.options.subjectKeySecret)

@@ -26,8 +26,7 @@ export function budgetPeriods(from: Date, to: Date): string[] {
 
 /** The outcome of asking to spend epsilon in some periods. */
 export type SpendDecision =
-  | { allowed: true }
-  | { allowed: false; period: string; spent: string; remaining: string };
+  { allowed: true } | { allowed: false; period: string; spent: string; remaining: string };
 
 /**
  * Whether spending `epsilon` in every one of `periods` keeps each within `budget`, given what

@@ -5,7 +5,13 @@ import { budgetPeriods, decideSpend } from './budget';
 import { sampleDiscreteLaplace } from './discrete-laplace';
 import { cryptoRandom, type RandomSource } from './random-source';
 import { greaterThan, parseDecimal, toDecimal, type Rational } from './rational';
-import { dimensionValues, fillGrid, periodsBetween, type CountRow, type ReportCell } from '../reports/report-grid';
+import {
+  dimensionValues,
+  fillGrid,
+  periodsBetween,
+  type CountRow,
+  type ReportCell,
+} from '../reports/report-grid';
 import type { ReportRequest } from '../reports/report-request';
 
 /** How private reports are released; see the service README for why these defaults. */
@@ -38,7 +44,7 @@ export interface PrivateReport {
   reportId: string;
   mechanism: 'discrete_laplace';
   epsilon: string;
-  /** The noise scale, contributionCap / epsilon: each count is ± this much in mean absolute error. */
+  /** The noise scale, contributionCap / epsilon: about the mean absolute error of a count. */
   scale: string;
   contributionCap: number;
   from: string;
@@ -76,7 +82,14 @@ export async function releasePrivateReport(
   fillGrid([], buckets, request.groupBy, known, policy.maxCells);
 
   const reportId = randomUUID();
-  const rows = await spendAndCount(pool, { request, epsilon, periods, reportId, principal, policy });
+  const rows = await spendAndCount(pool, {
+    request,
+    epsilon,
+    periods,
+    reportId,
+    principal,
+    policy,
+  });
   const cells = fillGrid(rows, buckets, request.groupBy, known, policy.maxCells);
   const scale: Rational = { num: BigInt(policy.contributionCap) * epsilon.den, den: epsilon.num };
 
@@ -91,16 +104,26 @@ export async function releasePrivateReport(
     granularity: request.granularity,
     groupBy: request.groupBy,
     budgetPeriods: periods,
-    cells: cells.map((cell) => ({ ...cell, count: cell.count + Number(sampleDiscreteLaplace(scale, random)) })),
+    cells: cells.map((cell) => ({
+      ...cell,
+      count: cell.count + Number(sampleDiscreteLaplace(scale, random)),
+    })),
   };
 }
 
 function checkedEpsilon(text: string, policy: PrivacyPolicy): Rational {
   const epsilon = parseDecimal(text, 'epsilon');
-  if (epsilon.num === 0n || greaterThan(epsilon, parseDecimal(policy.maxEpsilonPerReport, 'maxEpsilonPerReport'))) {
-    throw new DsrError('VALIDATION_FAILED', `epsilon must be above 0 and at most ${policy.maxEpsilonPerReport}`, {
-      context: { epsilon: text },
-    });
+  if (
+    epsilon.num === 0n ||
+    greaterThan(epsilon, parseDecimal(policy.maxEpsilonPerReport, 'maxEpsilonPerReport'))
+  ) {
+    throw new DsrError(
+      'VALIDATION_FAILED',
+      `epsilon must be above 0 and at most ${policy.maxEpsilonPerReport}`,
+      {
+        context: { epsilon: text },
+      },
+    );
   }
   return epsilon;
 }
@@ -144,9 +167,11 @@ async function chargeBudget(client: PoolClient, plan: SpendPlan): Promise<void> 
   if (!decision.allowed) {
     throw new DsrError(
       'PRIVACY_BUDGET_EXHAUSTED',
-      `the privacy budget of ${decision.period} has ${decision.remaining} left; this report needs ` +
-        toDecimal(plan.epsilon),
-      { context: { period: decision.period, spent: decision.spent, remaining: decision.remaining } },
+      `the privacy budget of ${decision.period} has ${decision.remaining} left; ` +
+        `this report needs ${toDecimal(plan.epsilon)}`,
+      {
+        context: { period: decision.period, spent: decision.spent, remaining: decision.remaining },
+      },
     );
   }
 
@@ -186,6 +211,9 @@ export async function budgetStatus(
   );
   return {
     budgetPerPeriod: policy.budgetPerPeriod,
-    periods: rows.map((r) => ({ period: r.period, spent: toDecimal(parseDecimal(r.spent, 'ledger')) })),
+    periods: rows.map((r) => ({
+      period: r.period,
+      spent: toDecimal(parseDecimal(r.spent, 'ledger')),
+    })),
   };
 }

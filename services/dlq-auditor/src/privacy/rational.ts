@@ -15,9 +15,13 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 export function parseDecimal(text: string, what: string): Rational {
   const match = DECIMAL.exec(text.trim());
   if (!match || match[0].length > 30) {
-    throw new DsrError('VALIDATION_FAILED', `${what} must be a plain decimal number, got "${text}"`, {
-      context: { option: what },
-    });
+    throw new DsrError(
+      'VALIDATION_FAILED',
+      `${what} must be a plain decimal number, got "${text}"`,
+      {
+        context: { option: what },
+      },
+    );
   }
 
   const fraction = match[2] ?? '';

@@ -1,5 +1,11 @@
 import type { Pool } from 'pg';
-import { dimensionValues, fillGrid, periodsBetween, type CountRow, type ReportCell } from './report-grid';
+import {
+  dimensionValues,
+  fillGrid,
+  periodsBetween,
+  type CountRow,
+  type ReportCell,
+} from './report-grid';
 import type { ReportRequest } from './report-request';
 
 /** Figures a regulator may require, exactly; served to the auditor role only. */
@@ -28,7 +34,11 @@ export interface ExactReport {
  * distribution of time from receipt to dead-lettering. No noise and no contribution cap, which
  * is why only the auditor may read it.
  */
-export async function exactReport(pool: Pool, request: ReportRequest, sourceSystems: readonly string[]): Promise<ExactReport> {
+export async function exactReport(
+  pool: Pool,
+  request: ReportRequest,
+  sourceSystems: readonly string[],
+): Promise<ExactReport> {
   const range = [request.from, request.to];
   const { rows } = await pool.query<CountRow>(
     `SELECT to_char(date_trunc($3, occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS period,
@@ -38,14 +48,21 @@ export async function exactReport(pool: Pool, request: ReportRequest, sourceSyst
     [...range, request.granularity],
   );
   const buckets = periodsBetween(request.from, request.to, request.granularity);
-  const cells = fillGrid(rows, buckets, request.groupBy, dimensionValues(sourceSystems), Number.MAX_SAFE_INTEGER);
+  const cells = fillGrid(
+    rows,
+    buckets,
+    request.groupBy,
+    dimensionValues(sourceSystems),
+    Number.MAX_SAFE_INTEGER,
+  );
 
   const totals = await pool.query<Record<string, number | null>>(
     `SELECT count(*) FILTER (WHERE kind = 'dead_letter')::int AS dead_letters,
             count(*) FILTER (WHERE kind = 'quarantine')::int AS quarantined,
             count(*) FILTER (WHERE kind = 'undecodable')::int AS undecodable,
             count(DISTINCT request_id) FILTER (WHERE kind = 'dead_letter')::int AS requests,
-            count(*) FILTER (WHERE kind = 'dead_letter' AND occurred_at > deadline)::int AS past_deadline,
+            count(*) FILTER (WHERE kind = 'dead_letter' AND occurred_at > deadline)::int
+              AS past_deadline,
             percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
             percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
             max(ms) AS max

@@ -6,7 +6,11 @@ export type Granularity = 'day' | 'week' | 'month';
 /** What counts can be broken down by. */
 export type Dimension = 'error_category' | 'source_system' | 'action';
 
-export const DIMENSIONS: readonly Dimension[] = Object.freeze(['error_category', 'source_system', 'action']);
+export const DIMENSIONS: readonly Dimension[] = Object.freeze([
+  'error_category',
+  'source_system',
+  'action',
+]);
 
 /** The value that stands for anything outside a dimension's known values. */
 export const OTHER = '(other)';
@@ -81,13 +85,18 @@ export function fillGrid(
   maxCells: number,
 ): ReportCell[] {
   const cells = groupBy.reduce<ReportCell[]>(
-    (partial, dimension) => partial.flatMap((cell) => known[dimension].map((v) => ({ ...cell, [dimension]: v }))),
+    (partial, dimension) =>
+      partial.flatMap((cell) => known[dimension].map((v) => ({ ...cell, [dimension]: v }))),
     periods.map((period) => ({ period, count: 0 })),
   );
   if (cells.length > maxCells) {
-    throw new DsrError('VALIDATION_FAILED', `the report would have ${cells.length} cells; at most ${maxCells}`, {
-      context: { cells: cells.length, maxCells },
-    });
+    throw new DsrError(
+      'VALIDATION_FAILED',
+      `the report would have ${cells.length} cells; at most ${maxCells}`,
+      {
+        context: { cells: cells.length, maxCells },
+      },
+    );
   }
 
   const index = new Map(cells.map((cell) => [cellKey(cell, groupBy), cell]));

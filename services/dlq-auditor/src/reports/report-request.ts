@@ -22,15 +22,21 @@ const requestSchema = z.object({
 export function parseReportRequest(body: unknown): ReportRequest & { epsilon?: string } {
   const parsed = requestSchema.safeParse(body ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(body)'}: ${i.message}`,
+    );
     throw new DsrError('VALIDATION_FAILED', `invalid report request: ${problems.join('; ')}`);
   }
 
   const { from, to, granularity, groupBy, epsilon } = parsed.data;
-  const request = { from: new Date(from), to: new Date(to), granularity, groupBy: [...new Set(groupBy)] };
+  const request = {
+    from: new Date(from),
+    to: new Date(to),
+    granularity,
+    groupBy: [...new Set(groupBy)],
+  };
   if (!(request.from.getTime() < request.to.getTime())) {
     throw new DsrError('VALIDATION_FAILED', 'a report period must end after it starts');
   }
   return epsilon === undefined ? request : { ...request, epsilon };
 }
-

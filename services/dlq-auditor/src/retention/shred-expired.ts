@@ -24,7 +24,8 @@ export async function shredExpired(pool: Pool): Promise<RetentionOutcome> {
       'SELECT record_position FROM auditor.shred_expired_data_keys($1)',
       [KEYS_PER_ROUND],
     );
-    for (const row of rows) if (row.record_position !== null) shreddedPositions.push(row.record_position);
+    for (const row of rows)
+      if (row.record_position !== null) shreddedPositions.push(row.record_position);
     if (rows.length < KEYS_PER_ROUND) return { shreddedPositions };
   }
 }

@@ -63,7 +63,8 @@ interface RecordRow {
 }
 
 const SELECT_RECORDS = `SELECT a.*, k.wrapped_key,
-    EXISTS (SELECT 1 FROM auditor.record_event e WHERE e.position = a.position AND e.kind = 'resolved')
+    EXISTS (SELECT 1 FROM auditor.record_event e
+            WHERE e.position = a.position AND e.kind = 'resolved')
       AS resolved
   FROM auditor.audit_record a LEFT JOIN auditor.data_key k ON k.id = a.data_key_id`;
 
@@ -77,7 +78,10 @@ export interface ListOptions {
 }
 
 /** Records in position order, redacted. */
-export async function listRecords(pool: Pool, options: ListOptions = {}): Promise<RedactedRecord[]> {
+export async function listRecords(
+  pool: Pool,
+  options: ListOptions = {},
+): Promise<RedactedRecord[]> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const { rows } = await pool.query<RecordRow>(
     `${SELECT_RECORDS} WHERE a.position > $1 AND ($2::text IS NULL OR a.kind = $2)
@@ -116,14 +120,23 @@ export async function readPersonal(
       nonce: row.nonce,
       sealed: row.sealed,
     },
-    sealContext({ topic: row.source_topic, partition: row.source_partition, offset: row.source_offset }),
+    sealContext({
+      topic: row.source_topic,
+      partition: row.source_partition,
+      offset: row.source_offset,
+    }),
     keyring,
   );
-  return { record: redact(row), personal: JSON.parse(opened.toString('utf8')) as Record<string, unknown> };
+  return {
+    record: redact(row),
+    personal: JSON.parse(opened.toString('utf8')) as Record<string, unknown>,
+  };
 }
 
 async function fetchRow(pool: Pool, position: string): Promise<RecordRow> {
-  const { rows } = await pool.query<RecordRow>(`${SELECT_RECORDS} WHERE a.position = $1`, [position]);
+  const { rows } = await pool.query<RecordRow>(`${SELECT_RECORDS} WHERE a.position = $1`, [
+    position,
+  ]);
   const row = rows[0];
   if (!row) {
     throw new DsrError('NOT_FOUND', `no record at position ${position}`, { context: { position } });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { DsrError, type AuditEvent, type AvroSerde, type RoutedTask, type TopicLayout } from '@dsr/shared';
+import {
+  DsrError,
+  type AuditEvent,
+  type AvroSerde,
+  type RoutedTask,
+  type TopicLayout,
+} from '@dsr/shared';
 import type { Keyring } from '../crypto/keyring';
 import { appendRecordEvent } from './record-events';
 import { readPersonal } from './record-reader';
@@ -35,15 +41,25 @@ export async function replayRecord(
   const { record, personal } = await readPersonal(deps.pool, position, deps.keyring);
   const task = personal.task as RoutedTask | undefined;
   if (record.kind !== 'dead_letter' || !task) {
-    throw new DsrError('RECORD_NOT_REPLAYABLE', `record ${position} is a ${record.kind} record, not a dead letter`, {
-      context: { position, kind: record.kind },
-    });
+    throw new DsrError(
+      'RECORD_NOT_REPLAYABLE',
+      `record ${position} is a ${record.kind} record, not a dead letter`,
+      {
+        context: { position, kind: record.kind },
+      },
+    );
   }
 
-  const topic = task.lane === 'high' || record.lane === 'high' ? deps.layout.topics.tasksHigh : deps.layout.topics.tasksStandard;
+  const topic =
+    task.lane === 'high' || record.lane === 'high'
+      ? deps.layout.topics.tasksHigh
+      : deps.layout.topics.tasksStandard;
   const replayed: RoutedTask = { ...task, attempt: 0, deferrals: 0, poll: null, not_before: null };
   const value = await deps.serde.encode(topic, replayed);
-  const [metadata] = await deps.producer.send({ topic, messages: [{ key: task.subject_key, value }] });
+  const [metadata] = await deps.producer.send({
+    topic,
+    messages: [{ key: task.subject_key, value }],
+  });
   const outcome = {
     topic,
     partition: metadata?.partition ?? -1,
@@ -56,7 +72,11 @@ export async function replayRecord(
   return outcome;
 }
 
-async function announceReplay(deps: ReplayDependencies, task: RoutedTask, outcome: ReplayOutcome): Promise<void> {
+async function announceReplay(
+  deps: ReplayDependencies,
+  task: RoutedTask,
+  outcome: ReplayOutcome,
+): Promise<void> {
   const event: AuditEvent = {
     event_id: randomUUID(),
     occurred_at: Date.now(),
@@ -76,5 +96,8 @@ async function announceReplay(deps: ReplayDependencies, task: RoutedTask, outcom
     coordinates: outcome,
   };
   const topic = deps.layout.topics.audit;
-  await deps.producer.send({ topic, messages: [{ key: task.request_id, value: await deps.serde.encode(topic, event) }] });
+  await deps.producer.send({
+    topic,
+    messages: [{ key: task.request_id, value: await deps.serde.encode(topic, event) }],
+  });
 }

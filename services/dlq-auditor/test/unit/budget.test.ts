@@ -7,13 +7,19 @@ const r = (text: string) => parseDecimal(text, 'test');
 
 describe('budget periods', () => {
   it('names each calendar month a report overlaps', () => {
-    const periods = budgetPeriods(new Date('2026-01-15T00:00:00Z'), new Date('2026-03-01T00:00:00Z'));
+    const periods = budgetPeriods(
+      new Date('2026-01-15T00:00:00Z'),
+      new Date('2026-03-01T00:00:00Z'),
+    );
 
     assert.deepEqual(periods, ['2026-01-01', '2026-02-01']);
   });
 
   it('crosses a year boundary', () => {
-    const periods = budgetPeriods(new Date('2025-12-31T00:00:00Z'), new Date('2026-01-02T00:00:00Z'));
+    const periods = budgetPeriods(
+      new Date('2025-12-31T00:00:00Z'),
+      new Date('2026-01-02T00:00:00Z'),
+    );
 
     assert.deepEqual(periods, ['2025-12-01', '2026-01-01']);
   });
@@ -42,7 +48,12 @@ describe('budget accounting', () => {
 
     const decision = decideSpend(spent, ['2026-01-01', '2026-02-01'], r('0.5'), budget);
 
-    assert.deepEqual(decision, { allowed: false, period: '2026-02-01', spent: '1.75', remaining: '0.25' });
+    assert.deepEqual(decision, {
+      allowed: false,
+      period: '2026-02-01',
+      spent: '1.75',
+      remaining: '0.25',
+    });
   });
 
   it('does not drift through rounding after many small releases', () => {
@@ -52,7 +63,10 @@ describe('budget accounting', () => {
 
     assert.equal(toDecimal(total), '2');
     assert.equal(decideSpend(spent, ['2026-01-01'], r('0.1'), budget).allowed, false);
-    assert.equal(decideSpend(new Map([['2026-01-01', r('1.9')]]), ['2026-01-01'], r('0.1'), budget).allowed, true);
+    assert.equal(
+      decideSpend(new Map([['2026-01-01', r('1.9')]]), ['2026-01-01'], r('0.1'), budget).allowed,
+      true,
+    );
   });
 });
 

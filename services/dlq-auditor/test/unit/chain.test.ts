@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalBytes } from '../../src/chain/canonical';
 import { ChainVerifier, type StoredChainRow } from '../../src/chain/chain-verifier';
-import { CHAINED_COLUMNS, GENESIS_HASH, recordHash, type ChainedFields } from '../../src/chain/record-hash';
+import {
+  CHAINED_COLUMNS,
+  GENESIS_HASH,
+  recordHash,
+  type ChainedFields,
+} from '../../src/chain/record-hash';
 
 function fields(position: number, overrides: Partial<Record<string, unknown>> = {}): ChainedFields {
   const base = Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, null])) as Record<string, unknown>;
@@ -41,7 +46,10 @@ function verify(rows: readonly StoredChainRow[]) {
 
 describe('canonical form', () => {
   it('does not depend on key order', () => {
-    assert.deepEqual(canonicalBytes({ b: 1, a: [true, null] }), canonicalBytes({ a: [true, null], b: 1 }));
+    assert.deepEqual(
+      canonicalBytes({ b: 1, a: [true, null] }),
+      canonicalBytes({ a: [true, null], b: 1 }),
+    );
   });
 
   it('writes bytes as hex and instants as epoch milliseconds', () => {
@@ -95,6 +103,9 @@ describe('hash chain', () => {
   it('does not cover anything but the chained columns', () => {
     const row = fields(1);
 
-    assert.deepEqual(recordHash(GENESIS_HASH, row), recordHash(GENESIS_HASH, { ...row, extra: 'x' } as ChainedFields));
+    assert.deepEqual(
+      recordHash(GENESIS_HASH, row),
+      recordHash(GENESIS_HASH, { ...row, extra: 'x' } as ChainedFields),
+    );
   });
 });

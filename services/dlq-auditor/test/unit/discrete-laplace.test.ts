@@ -100,9 +100,27 @@ describe('discrete Laplace sampler', () => {
 
   it('is reproducible under a fixed seed and differs across seeds', () => {
     const scale = parseDecimal('2', 'scale');
-    const a = Array.from({ length: 50 }, ((r) => () => sampleDiscreteLaplace(scale, r))(seededRandom('x')));
-    const b = Array.from({ length: 50 }, ((r) => () => sampleDiscreteLaplace(scale, r))(seededRandom('x')));
-    const c = Array.from({ length: 50 }, ((r) => () => sampleDiscreteLaplace(scale, r))(seededRandom('y')));
+    const a = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          sampleDiscreteLaplace(scale, r)
+      )(seededRandom('x')),
+    );
+    const b = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          sampleDiscreteLaplace(scale, r)
+      )(seededRandom('x')),
+    );
+    const c = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          sampleDiscreteLaplace(scale, r)
+      )(seededRandom('y')),
+    );
 
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);

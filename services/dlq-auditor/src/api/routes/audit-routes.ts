@@ -10,7 +10,10 @@ import type { TriageContext } from '../triage-context';
 import { parse } from './record-routes';
 
 const accessQuery = z.object({
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
@@ -18,19 +21,33 @@ const accessQuery = z.object({
 export function registerAuditRoutes(app: FastifyInstance, context: TriageContext): void {
   const { pool } = context;
 
-  app.post('/v1/chain/verify', { config: { permission: 'chain:verify' } }, async () => verifyChain(pool));
+  app.post('/v1/chain/verify', { config: { permission: 'chain:verify' } }, async () =>
+    verifyChain(pool),
+  );
 
   app.get('/v1/access-log', { config: { permission: 'access-log:read' } }, async (request) => {
     const query = parse(accessQuery, request.query, 'query');
     return { entries: await readAccessLog(pool, { beforeId: query.before, limit: query.limit }) };
   });
 
-  app.post('/v1/retention/run', { config: { permission: 'retention:run' } }, async () => shredExpired(pool));
+  app.post('/v1/retention/run', { config: { permission: 'retention:run' } }, async () =>
+    shredExpired(pool),
+  );
 
-  app.post('/v1/reports/private', { config: { permission: 'reports:private' } }, async (request) => {
-    const report = parseReportRequest(request.body);
-    return releasePrivateReport(pool, report, request.principal!.id, context.privacy, context.random);
-  });
+  app.post(
+    '/v1/reports/private',
+    { config: { permission: 'reports:private' } },
+    async (request) => {
+      const report = parseReportRequest(request.body);
+      return releasePrivateReport(
+        pool,
+        report,
+        request.principal!.id,
+        context.privacy,
+        context.random,
+      );
+    },
+  );
 
   app.get('/v1/reports/budget', { config: { permission: 'reports:private' } }, async () =>
     budgetStatus(pool, context.privacy),
