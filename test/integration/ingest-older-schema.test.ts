@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { readSchema, valueSubject, type RoutedTask } from '@dsr/shared';
-import { isolatedDatabase, isolatedTopics, testEndpoints, uniqueName } from '../support/environment';
+import {
+  isolatedDatabase,
+  isolatedTopics,
+  testEndpoints,
+  uniqueName,
+} from '../support/environment';
 import { olderIntakeSchema } from '../support/bad-intake-corpus';
 import { serviceNames, startIngest } from '../support/ingest-router-fixtures';
 import { decodeAll, produceRaw, tapTopic, testSerde } from '../support/pipeline-fixtures';
@@ -37,8 +42,14 @@ test('ingest: a producer writing with an older compatible schema (the five requi
   await startIngest(t, layout, databaseUrl, serviceNames());
   await produceRaw(t, layout.topics.intake, [{ key: old.request_id, value }]);
 
-  await waitFor(() => validatedTap.messages.length >= 1, { description: 'the old-schema task to be validated' });
-  const [task] = await decodeAll<RoutedTask>(testSerde(layout), layout.topics.validated, validatedTap);
+  await waitFor(() => validatedTap.messages.length >= 1, {
+    description: 'the old-schema task to be validated',
+  });
+  const [task] = await decodeAll<RoutedTask>(
+    testSerde(layout),
+    layout.topics.validated,
+    validatedTap,
+  );
   assert.equal(value.readInt32BE(1), olderId, 'written with the older schema id');
   assert.equal(task?.request_id, old.request_id);
   assert.equal(task?.action, 'deletion');

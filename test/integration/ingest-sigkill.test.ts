@@ -29,7 +29,13 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
     heartbeatIntervalMs: 1_000,
   };
   const spawnIngest = () =>
-    startServiceProcess(t, { service: 'ingest', layout, databaseUrl, config, transactionalIdPrefix: names.ingestTx });
+    startServiceProcess(t, {
+      service: 'ingest',
+      layout,
+      databaseUrl,
+      config,
+      transactionalIdPrefix: names.ingestTx,
+    });
 
   const validated = await tapTopic(t, layout.topics.validated);
   const everything = await tapTopic(t, layout.topics.validated, true);
@@ -39,7 +45,12 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
   await produceRaw(
     t,
     layout.topics.intake,
-    await Promise.all(mixed.map(async ({ task }) => ({ key: task.request_id, value: await serde.encode(layout.topics.intake, task) }))),
+    await Promise.all(
+      mixed.map(async ({ task }) => ({
+        key: task.request_id,
+        value: await serde.encode(layout.topics.intake, task),
+      })),
+    ),
   );
 
   for (const killAt of [150, 500]) {
@@ -57,7 +68,11 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
       validated.messages.length >= mixed.length &&
       high.messages.length + standard.messages.length >= mixed.length &&
       (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
-    { timeoutMs: 240_000, intervalMs: 1_000, description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})` },
+    {
+      timeoutMs: 240_000,
+      intervalMs: 1_000,
+      description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})`,
+    },
   );
 
   const validatedTasks = await decodeAll<RoutedTask>(serde, layout.topics.validated, validated);
@@ -74,5 +89,7 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
   }
   assert.equal(validatedTasks.length, mixed.length);
   assert.equal(lanes.length, mixed.length);
-  t.diagnostic(`records written by killed instances and aborted: ${everything.messages.length - mixed.length}`);
+  t.diagnostic(
+    `records written by killed instances and aborted: ${everything.messages.length - mixed.length}`,
+  );
 });

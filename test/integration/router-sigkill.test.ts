@@ -27,7 +27,13 @@ test('router: killed with SIGKILL twice mid-stream and restarted, every task is 
     heartbeatIntervalMs: 1_000,
   };
   const spawnRouter = () =>
-    startServiceProcess(t, { service: 'router', layout, databaseUrl, config, transactionalIdPrefix: names.routerTx });
+    startServiceProcess(t, {
+      service: 'router',
+      layout,
+      databaseUrl,
+      config,
+      transactionalIdPrefix: names.routerTx,
+    });
 
   const validated = await tapTopic(t, layout.topics.validated);
   const high = await tapTopic(t, layout.topics.tasksHigh);
@@ -38,7 +44,12 @@ test('router: killed with SIGKILL twice mid-stream and restarted, every task is 
   await produceRaw(
     t,
     layout.topics.intake,
-    await Promise.all(mixed.map(async ({ task }) => ({ key: task.request_id, value: await serde.encode(layout.topics.intake, task) }))),
+    await Promise.all(
+      mixed.map(async ({ task }) => ({
+        key: task.request_id,
+        value: await serde.encode(layout.topics.intake, task),
+      })),
+    ),
   );
 
   for (const killAt of [150, 500]) {
@@ -56,7 +67,11 @@ test('router: killed with SIGKILL twice mid-stream and restarted, every task is 
       validated.messages.length >= mixed.length &&
       high.messages.length + standard.messages.length >= mixed.length &&
       (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
-    { timeoutMs: 240_000, intervalMs: 1_000, description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})` },
+    {
+      timeoutMs: 240_000,
+      intervalMs: 1_000,
+      description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})`,
+    },
   );
 
   const validatedTasks = await decodeAll<RoutedTask>(serde, layout.topics.validated, validated);

@@ -51,19 +51,20 @@ export async function startIngest(
   return ingest;
 }
 
-/** Starts the router in this process with the default lane rules, closed when the test ends. */
+/** Starts the router in this process (default rules unless overridden), closed when the test ends. */
 export async function startRouter(
   t: TestContext,
   layout: TopicLayout,
   databaseUrl: string,
   names: ServiceNames,
+  overrides: Record<string, unknown> = {},
 ): Promise<RouterService> {
   const router = new RouterService({
     kafka: testKafka(),
     layout,
     registryUrl: testEndpoints().schemaRegistryUrl,
     databaseUrl,
-    config: routerConfigSchema.parse({ consumerGroup: names.routerGroup }),
+    config: routerConfigSchema.parse({ consumerGroup: names.routerGroup, ...overrides }),
     subjectKeySecret: TEST_SUBJECT_KEY_SECRET,
     logger: testLogger('router'),
     transactionalIdPrefix: names.routerTx,
@@ -103,7 +104,8 @@ export function mixedTasks(count: number, nowMs = Date.now()): MixedTask[] {
       changes: action === 'rectification' ? { display_name: `Name ${i}` } : null,
       trace_id: i % 2 === 0 ? `trace-${i}` : null,
     });
-    const high = action === 'deletion' || Math.min(10, Math.max(1, priority)) >= 8 || overdue || nearDeadline;
+    const high =
+      action === 'deletion' || Math.min(10, Math.max(1, priority)) >= 8 || overdue || nearDeadline;
     return { task, lane: high ? 'high' : 'standard' };
   });
 }

@@ -64,7 +64,11 @@ export interface TopicTap {
  * default), the way a downstream service sees it; with read_uncommitted, including the records
  * of aborted transactions.
  */
-export async function tapTopic(t: TestContext, topic: string, readUncommitted = false): Promise<TopicTap> {
+export async function tapTopic(
+  t: TestContext,
+  topic: string,
+  readUncommitted = false,
+): Promise<TopicTap> {
   const consumer = testKafka().consumer({ groupId: uniqueName('tap'), readUncommitted });
   const tap = { messages: [] as KafkaMessage[], partitions: [] as number[] };
   await consumer.connect();

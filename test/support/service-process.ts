@@ -34,31 +34,38 @@ export interface ServiceProcessOptions {
  * Starts `node services/<service>/dist/main.js` against the test stack with the layout's topics,
  * and kills it when the test ends if it still runs.
  */
-export function startServiceProcess(t: TestContext, options: ServiceProcessOptions): ServiceProcess {
+export function startServiceProcess(
+  t: TestContext,
+  options: ServiceProcessOptions,
+): ServiceProcess {
   const endpoints = testEndpoints();
   const configFile = join(mkdtempSync(join(tmpdir(), `dsr-${options.service}-`)), 'config.json');
   writeFileSync(configFile, JSON.stringify(options.config));
   const prefix = options.layout.topics.intake.slice(0, -'dsr.intake'.length);
 
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'services', options.service, 'dist', 'main.js')], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-      DATABASE_URL: options.databaseUrl,
-      DSR_TOPIC_PREFIX: prefix,
-      DSR_RETRY_DELAYS_MS: options.layout.retryTiers.map((tier) => tier.delayMs).join(','),
-      DSR_TOPIC_PARTITIONS: '3',
-      DSR_SUBJECT_KEY_SECRET: TEST_SUBJECT_KEY_SECRET,
-      DSR_TRANSACTIONAL_ID_PREFIX: options.transactionalIdPrefix,
-      INGEST_CONFIG_FILE: configFile,
-      ROUTER_CONFIG_FILE: configFile,
-      METRICS_PORT: '0',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'services', options.service, 'dist', 'main.js')],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+        DATABASE_URL: options.databaseUrl,
+        DSR_TOPIC_PREFIX: prefix,
+        DSR_RETRY_DELAYS_MS: options.layout.retryTiers.map((tier) => tier.delayMs).join(','),
+        DSR_TOPIC_PARTITIONS: '3',
+        DSR_SUBJECT_KEY_SECRET: TEST_SUBJECT_KEY_SECRET,
+        DSR_TRANSACTIONAL_ID_PREFIX: options.transactionalIdPrefix,
+        INGEST_CONFIG_FILE: configFile,
+        ROUTER_CONFIG_FILE: configFile,
+        METRICS_PORT: '0',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      },
     },
-  });
+  );
 
   const output: string[] = [];
   const keep = (chunk: Buffer) => {

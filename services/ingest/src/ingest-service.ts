@@ -44,24 +44,11 @@ export class IngestService extends EventEmitter<{ crash: [error: unknown] }> {
     const { config, layout } = options;
     this.log = options.logger.child({ component: 'ingest-service' });
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 4 });
-    this.pool.on('error', (error) => this.log.warn({ err: error }, 'idle database connection failed'));
+    this.pool.on('error', (error) =>
+      this.log.warn({ err: error }, 'idle database connection failed'),
+    );
     this.accepted = new AcceptedRequests(this.pool);
-
-    const serde = new AvroSerde({ registryUrl: options.registryUrl, layout, maxValueBytes: config.maxValueBytes });
-    const transform = new IngestTransform({
-      serde,
-      outputs: new IngestOutputs(serde, layout),
-      accepted: this.accepted,
-      rules: {
-        sourceSystems: new Set(config.sourceSystems),
-        jurisdictions: config.jurisdictions,
-        defaultJurisdiction: config.defaultJurisdiction,
-        clockSkewMs: config.clockSkewMs,
-      },
-      subjectKeySecret: options.subjectKeySecret,
-      logger: options.logger,
-      metrics: options.metrics,
-    });
+    const transform = createTransform(options, this.accepted);
 
     this.processor = new TransactionalProcessor({
       kafka: options.kafka,
@@ -106,4 +93,31 @@ export class IngestService extends EventEmitter<{ crash: [error: unknown] }> {
     })();
     return this.closing;
   }
+}
+
+function createTransform(
+  options: IngestServiceOptions,
+  accepted: AcceptedRequests,
+): IngestTransform {
+  const { config, layout } = options;
+  const serde = new AvroSerde({
+    registryUrl: options.registryUrl,
+    layout,
+    maxValueBytes: config.maxValueBytes,
+  });
+
+  return new IngestTransform({
+    serde,
+    outputs: new IngestOutputs(serde, layout),
+    accepted,
+    rules: {
+      sourceSystems: new Set(config.sourceSystems),
+      jurisdictions: config.jurisdictions,
+      defaultJurisdiction: config.defaultJurisdiction,
+      clockSkewMs: config.clockSkewMs,
+    },
+    subjectKeySecret: options.subjectKeySecret,
+    logger: options.logger,
+    metrics: options.metrics,
+  });
 }

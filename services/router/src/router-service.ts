@@ -44,21 +44,11 @@ export class RouterService extends EventEmitter<{ crash: [error: unknown] }> {
     const { config, layout } = options;
     this.log = options.logger.child({ component: 'router-service' });
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 4 });
-    this.pool.on('error', (error) => this.log.warn({ err: error }, 'idle database connection failed'));
+    this.pool.on('error', (error) =>
+      this.log.warn({ err: error }, 'idle database connection failed'),
+    );
     this.store = new OrderingStore(this.pool);
-
-    const serde = new AvroSerde({ registryUrl: options.registryUrl, layout });
-    const transform = new RouterTransform({
-      serde,
-      layout,
-      outputs: new RouterOutputs(serde, layout),
-      store: this.store,
-      cipher: new HeldTaskCipher(options.subjectKeySecret),
-      rules: config,
-      holdDeletionsBehindAccess: config.holdDeletionsBehindAccess,
-      logger: options.logger,
-      metrics: options.metrics,
-    });
+    const transform = createTransform(options, this.store);
 
     // The audit topic is read only to see access outcomes; without holds it is not subscribed.
     const topics = config.holdDeletionsBehindAccess
@@ -106,4 +96,23 @@ export class RouterService extends EventEmitter<{ crash: [error: unknown] }> {
     })();
     return this.closing;
   }
+}
+
+function createTransform(options: RouterServiceOptions, store: OrderingStore): RouterTransform {
+  const { config, layout } = options;
+  const serde = new AvroSerde({ registryUrl: options.registryUrl, layout });
+
+  return new RouterTransform({
+    serde,
+    layout,
+    outputs: new RouterOutputs(serde, layout),
+    store,
+    cipher: new HeldTaskCipher(options.subjectKeySecret),
+    rules: config,
+    holdDeletionsBehindAccess: config.holdDeletionsBehindAccess,
+    holdLimits: config,
+    holdCheckIntervalMs: config.holdCheckIntervalMs,
+    logger: options.logger,
+    metrics: options.metrics,
+  });
 }

@@ -128,7 +128,10 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   constructor(options: TransactionalProcessorOptions) {
     super();
     this.settings = { ...TRANSACTIONAL_PROCESSOR_DEFAULTS, ...options };
-    this.log = options.logger.child({ component: 'transactional-processor', group: options.groupId });
+    this.log = options.logger.child({
+      component: 'transactional-processor',
+      group: options.groupId,
+    });
   }
 
   /** Whether the consumer has joined its group and holds an assignment. */
@@ -364,7 +367,10 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   }
 
   private async committedOffset(topic: string, partition: number): Promise<bigint> {
-    const offsets = await this.admin!.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] });
+    const offsets = await this.admin!.fetchOffsets({
+      groupId: this.settings.groupId,
+      topics: [topic],
+    });
     const entry = offsets[0]?.partitions.find((p) => p.partition === partition);
     const value = BigInt(entry?.offset ?? '-1');
     return value < 0n ? -1n : value;

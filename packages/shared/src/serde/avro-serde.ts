@@ -105,7 +105,10 @@ export class AvroSerde {
     return reader;
   }
 
-  private async resolverFor(reader: { file: string; type: Type }, schemaId: number): Promise<Resolver> {
+  private async resolverFor(
+    reader: { file: string; type: Type },
+    schemaId: number,
+  ): Promise<Resolver> {
     const key = `${reader.file}#${schemaId}`;
     const cached = this.resolvers.get(key);
     if (cached instanceof DsrError) throw cached;
@@ -134,10 +137,14 @@ export class AvroSerde {
       return (await this.registry.getSchema(schemaId)) as unknown as Type;
     } catch (cause) {
       if (statusOf(cause) === 404) {
-        throw new DsrError('DECODE_UNKNOWN_SCHEMA_ID', `schema id ${schemaId} is not in the registry`, {
-          cause,
-          context: { schemaId },
-        });
+        throw new DsrError(
+          'DECODE_UNKNOWN_SCHEMA_ID',
+          `schema id ${schemaId} is not in the registry`,
+          {
+            cause,
+            context: { schemaId },
+          },
+        );
       }
       throw new DsrError('REGISTRY_UNREACHABLE', `could not fetch schema id ${schemaId}`, {
         cause,

@@ -17,7 +17,10 @@ export interface WireRecord {
  * into schema id and body. Checks run cheapest first, and the magic byte before the length: a
  * value that does not start with it is not ours at all, whatever its size.
  */
-export function readWireHeader(value: Buffer | null | undefined, maxValueBytes: number): WireRecord {
+export function readWireHeader(
+  value: Buffer | null | undefined,
+  maxValueBytes: number,
+): WireRecord {
   if (value === null || value === undefined || value.length === 0) {
     throw new DsrError('DECODE_EMPTY_VALUE', 'the record has no value (null or zero bytes)');
   }

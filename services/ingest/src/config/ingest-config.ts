@@ -49,13 +49,18 @@ export const ingestConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.heartbeatIntervalMs * 3 > config.sessionTimeoutMs) {
-      ctx.addIssue({ code: 'custom', path: ['heartbeatIntervalMs'], message: 'must be at most a third of sessionTimeoutMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['heartbeatIntervalMs'],
+        message: 'must be at most a third of sessionTimeoutMs',
+      });
     }
+    const known = Object.keys(config.jurisdictions);
     if (!(config.defaultJurisdiction in config.jurisdictions)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaultJurisdiction'],
-        message: `must be one of the configured jurisdictions (${Object.keys(config.jurisdictions).join(', ')})`,
+        message: `must be one of the configured jurisdictions (${known.join(', ')})`,
       });
     }
   });
@@ -80,7 +85,9 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
     }
   }
 
-  const sources = env.DSR_SOURCE_SYSTEMS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const sources = env.DSR_SOURCE_SYSTEMS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (sources && sources.length > 0) raw = { ...raw, sourceSystems: sources };
   return parseConfig(ingestConfigSchema, raw, file ?? 'environment (DSR_SOURCE_SYSTEMS)');
 }

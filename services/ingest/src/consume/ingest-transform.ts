@@ -14,7 +14,7 @@ import {
   type RoutedTask,
 } from '@dsr/shared';
 import type { AcceptedRequests } from '../dedup/accepted-requests';
-import { coordinatesOf, type IngestOutputs } from '../records/ingest-outputs';
+import { coordinatesKey, coordinatesOf, type IngestOutputs } from '../records/ingest-outputs';
 import { MAX_ID_LENGTH, validateTask, type ValidationRules } from '../validate/validate-task';
 
 export interface IngestTransformOptions {
@@ -73,7 +73,10 @@ export class IngestTransform {
 
   private async refuseUndecodable(record: ConsumedRecord, error: DsrError, nowMs: number) {
     const origin = coordinatesOf(record);
-    const received = await this.options.outputs.audit({ stage: 'received', occurred_at: nowMs }, origin);
+    const received = await this.options.outputs.audit(
+      { stage: 'received', occurred_at: nowMs },
+      origin,
+    );
     const quarantined = await this.quarantine(record, [error.code], error.message, null, nowMs);
     return { label: 'quarantined', records: [received, ...quarantined] };
   }
@@ -101,7 +104,10 @@ export class IngestTransform {
       return { label: 'quarantined', records: [received, ...quarantined] };
     }
 
-    return { label: 'accepted', records: [received, ...(await this.claimAndEmit(record, outcome.task, task))] };
+    return {
+      label: 'accepted',
+      records: [received, ...(await this.claimAndEmit(record, outcome.task, task))],
+    };
   }
 
   private async claimAndEmit(record: ConsumedRecord, routed: RoutedTask, task: IntakeTask) {
@@ -109,22 +115,31 @@ export class IngestTransform {
     const claim = await this.options.accepted.claim(routed.request_id, this.digest(task), origin);
 
     if (claim.kind === 'duplicate') {
-      this.log.warn({ request_id: routed.request_id, ...origin, first: claim.first }, 'duplicate request id skipped');
-      const detail = `request id already accepted from ${claim.first.topic}/${claim.first.partition}/${claim.first.offset}`;
-      return [await this.options.outputs.audit(auditOf(routed, 'duplicate', 'DUPLICATE_REQUEST_ID', detail), origin)];
+      const first = coordinatesKey(claim.first);
+      this.log.warn(
+        { request_id: routed.request_id, ...origin, first },
+        'duplicate request id skipped',
+      );
+      const event = auditOf(
+        routed,
+        'duplicate',
+        'DUPLICATE_REQUEST_ID',
+        `already accepted from ${first}`,
+      );
+      return [await this.options.outputs.audit(event, origin)];
     }
     if (claim.kind === 'conflict') {
-      const detail =
-        'request id already accepted with different content from ' +
-        `${claim.first.topic}/${claim.first.partition}/${claim.first.offset}`;
-      return this.quarantine(record, ['REQUEST_ID_CONFLICT'], detail, routed.request_id, routed.validated_at);
+      const detail = `already accepted with different content from ${coordinatesKey(claim.first)}`;
+      const codes = ['REQUEST_ID_CONFLICT'];
+      return this.quarantine(record, codes, detail, routed.request_id, routed.validated_at);
     }
 
     const produced = [
       await this.options.outputs.validated(routed),
       await this.options.outputs.audit(auditOf(routed, 'validated', null, null), origin),
     ];
-    if (routed.deadline_passed) produced.push(await this.options.outputs.deadlinePassed(routed, origin));
+    if (routed.deadline_passed)
+      produced.push(await this.options.outputs.deadlinePassed(routed, origin));
     return produced;
   }
 
@@ -173,7 +188,12 @@ export class IngestTransform {
   }
 }
 
-function auditOf(task: RoutedTask, stage: string, reasonCode: string | null, detail: string | null) {
+function auditOf(
+  task: RoutedTask,
+  stage: string,
+  reasonCode: string | null,
+  detail: string | null,
+) {
   return {
     stage,
     request_id: task.request_id,

@@ -26,7 +26,8 @@ const CREATE_TABLE = `
   )`;
 
 const CREATE_AGE_INDEX = `
-  CREATE INDEX IF NOT EXISTS ingest_accepted_requests_age ON ingest_accepted_requests (accepted_at)`;
+  CREATE INDEX IF NOT EXISTS ingest_accepted_requests_age
+    ON ingest_accepted_requests (accepted_at)`;
 
 const INSERT = `
   INSERT INTO ingest_accepted_requests (request_id, content_digest, topic, partition, "offset")
@@ -62,7 +63,11 @@ export class AcceptedRequests {
   }
 
   /** Claims a request id for one intake record; see {@link ClaimOutcome}. */
-  async claim(requestId: string, contentDigest: string, origin: Coordinates): Promise<ClaimOutcome> {
+  async claim(
+    requestId: string,
+    contentDigest: string,
+    origin: Coordinates,
+  ): Promise<ClaimOutcome> {
     return this.run(async () => {
       const params = [requestId, contentDigest, origin.topic, origin.partition, origin.offset];
       const inserted = await this.pool.query(INSERT, params);
@@ -94,7 +99,8 @@ export class AcceptedRequests {
   async purge(retentionDays: number): Promise<number> {
     return this.run(async () => {
       const result = await this.pool.query(
-        `DELETE FROM ingest_accepted_requests WHERE accepted_at < now() - make_interval(days => $1)`,
+        `DELETE FROM ingest_accepted_requests
+          WHERE accepted_at < now() - make_interval(days => $1)`,
         [retentionDays],
       );
       return result.rowCount ?? 0;

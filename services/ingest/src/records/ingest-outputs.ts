@@ -2,6 +2,7 @@ import {
   createAlert,
   createAuditEvent,
   traceHeaders,
+  type Alert,
   type AuditEventInput,
   type AvroSerde,
   type ConsumedRecord,
@@ -58,7 +59,10 @@ export class IngestOutputs {
   }
 
   /** An audit event, keyed by request id when there is one, else by the record's coordinates. */
-  async audit(input: Omit<AuditEventInput, 'service'>, origin: Coordinates): Promise<ProducedRecord> {
+  async audit(
+    input: Omit<AuditEventInput, 'service'>,
+    origin: Coordinates,
+  ): Promise<ProducedRecord> {
     const event = createAuditEvent({ service: INGEST_SERVICE, coordinates: origin, ...input });
     return {
       topic: this.layout.topics.audit,
@@ -71,7 +75,6 @@ export class IngestOutputs {
   /** The quarantine record with the original bytes, its alert, and the `quarantined` event. */
   async quarantine(input: QuarantineInput): Promise<ProducedRecord[]> {
     const origin = coordinatesOf(input.record);
-    const key = coordinatesKey(origin);
     const reasonCode = input.reasonCodes[0] ?? 'VALIDATION_FAILED';
     const quarantined: QuarantineRecord = {
       quarantine_id: randomUUID(),
@@ -84,28 +87,21 @@ export class IngestOutputs {
       request_id: input.requestId,
       schema_id: input.schemaId,
     };
-    const alert = createAlert({
-      service: INGEST_SERVICE,
-      severity: 'warning',
-      kind: input.reasonCodes.includes('REQUEST_ID_CONFLICT') ? 'request_id_conflict' : 'quarantine',
-      reason_code: reasonCode,
-      summary: `intake record quarantined: ${input.reasonCodes.join(', ')}`,
+    const event = {
+      stage: 'quarantined',
       request_id: input.requestId,
-      coordinates: origin,
-      occurred_at: input.nowMs,
-    });
+      reason_code: reasonCode,
+      detail: input.detail,
+    };
 
     return [
       {
         topic: this.layout.topics.quarantine,
-        key,
+        key: coordinatesKey(origin),
         value: await this.serde.encode(this.layout.topics.quarantine, quarantined),
       },
-      await this.alert(alert),
-      await this.audit(
-        { stage: 'quarantined', request_id: input.requestId, reason_code: reasonCode, detail: input.detail },
-        origin,
-      ),
+      await this.alert(quarantineAlert(input, origin, reasonCode)),
+      await this.audit(event, origin),
     ];
   }
 
@@ -124,7 +120,7 @@ export class IngestOutputs {
     );
   }
 
-  private async alert(alert: ReturnType<typeof createAlert>): Promise<ProducedRecord> {
+  private async alert(alert: Alert): Promise<ProducedRecord> {
     const key = alert.request_id ?? (alert.coordinates ? coordinatesKey(alert.coordinates) : null);
     return {
       topic: this.layout.topics.alerts,
@@ -132,4 +128,18 @@ export class IngestOutputs {
       value: await this.serde.encode(this.layout.topics.alerts, alert),
     };
   }
+}
+
+function quarantineAlert(input: QuarantineInput, origin: Coordinates, reasonCode: string): Alert {
+  const conflict = input.reasonCodes.includes('REQUEST_ID_CONFLICT');
+  return createAlert({
+    service: INGEST_SERVICE,
+    severity: 'warning',
+    kind: conflict ? 'request_id_conflict' : 'quarantine',
+    reason_code: reasonCode,
+    summary: `intake record quarantined: ${input.reasonCodes.join(', ')}`,
+    request_id: input.requestId,
+    coordinates: origin,
+    occurred_at: input.nowMs,
+  });
 }

@@ -13,7 +13,9 @@ export function addCalendarMonths(fromMs: number, months: number): number {
   target.setUTCDate(1);
   target.setUTCMonth(from.getUTCMonth() + months);
 
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  const lastDay = new Date(
+    Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0),
+  ).getUTCDate();
   target.setUTCDate(Math.min(from.getUTCDate(), lastDay));
   return target.getTime();
 }

@@ -55,10 +55,13 @@ export interface Violation {
 }
 
 export type ValidationOutcome =
-  | { ok: true; task: RoutedTask }
-  | { ok: false; violations: Violation[] };
+  { ok: true; task: RoutedTask } | { ok: false; violations: Violation[] };
 
-type Check = (task: IntakeTask, rules: ValidationRules, ctx: ValidationContext) => Violation | undefined;
+type Check = (
+  task: IntakeTask,
+  rules: ValidationRules,
+  ctx: ValidationContext,
+) => Violation | undefined;
 
 const CHECKS: readonly Check[] = Object.freeze([
   checkRequestId,
@@ -94,7 +97,11 @@ export function clampPriority(priority: number): number {
   return Math.min(PRIORITY_MAX, Math.max(PRIORITY_MIN, Math.trunc(priority)));
 }
 
-function buildRoutedTask(task: IntakeTask, rules: ValidationRules, ctx: ValidationContext): RoutedTask {
+function buildRoutedTask(
+  task: IntakeTask,
+  rules: ValidationRules,
+  ctx: ValidationContext,
+): RoutedTask {
   const jurisdiction = resolvedJurisdiction(task, rules);
   const receivedAt = task.received_at ?? ctx.recordTimestampMs;
   const deadline = task.deadline ?? deadlineFor(rules.jurisdictions[jurisdiction]!, receivedAt);
@@ -162,7 +169,11 @@ function checkEmail(task: IntakeTask): Violation | undefined {
 function checkSourceSystem(task: IntakeTask, rules: ValidationRules): Violation | undefined {
   if (rules.sourceSystems.has(task.source_system)) return undefined;
 
-  const malformed = checkId(task.source_system, 'source_system', 'VALIDATION_SOURCE_SYSTEM_UNKNOWN');
+  const malformed = checkId(
+    task.source_system,
+    'source_system',
+    'VALIDATION_SOURCE_SYSTEM_UNKNOWN',
+  );
   return {
     code: 'VALIDATION_SOURCE_SYSTEM_UNKNOWN',
     // A source system name is configuration, not personal data, but only a well-formed one is
@@ -178,26 +189,38 @@ function checkChanges(task: IntakeTask): Violation | undefined {
   if (task.action !== 'rectification') {
     return entries.length === 0
       ? undefined
-      : { code: 'VALIDATION_CHANGES_UNEXPECTED', detail: `changes are only allowed on rectification, not ${task.action}` };
+      : {
+          code: 'VALIDATION_CHANGES_UNEXPECTED',
+          detail: `changes are only allowed on rectification, not ${task.action}`,
+        };
   }
 
   if (entries.length === 0) {
-    return { code: 'VALIDATION_CHANGES_MISSING', detail: 'a rectification needs at least one entry in changes' };
+    return {
+      code: 'VALIDATION_CHANGES_MISSING',
+      detail: 'a rectification needs at least one entry in changes',
+    };
   }
   if (entries.length > MAX_CHANGES) {
-    return { code: 'VALIDATION_CHANGES_INVALID', detail: `changes has ${entries.length} entries, above ${MAX_CHANGES}` };
+    return {
+      code: 'VALIDATION_CHANGES_INVALID',
+      detail: `changes has ${entries.length} entries, above ${MAX_CHANGES}`,
+    };
   }
   const badName = entries.findIndex(
     ([name]) => name.length > MAX_CHANGE_FIELD_LENGTH || !FIELD_NAME_PATTERN.test(name),
   );
   if (badName >= 0) {
-    return { code: 'VALIDATION_CHANGES_INVALID', detail: `changes entry ${badName + 1} has an invalid field name` };
+    return {
+      code: 'VALIDATION_CHANGES_INVALID',
+      detail: `changes entry ${badName + 1} has an invalid field name`,
+    };
   }
   const longValue = entries.findIndex(([, value]) => value.length > MAX_CHANGE_VALUE_LENGTH);
   if (longValue >= 0) {
     return {
       code: 'VALIDATION_CHANGES_INVALID',
-      detail: `changes entry ${longValue + 1} has a value above ${MAX_CHANGE_VALUE_LENGTH} characters`,
+      detail: `changes entry ${longValue + 1} has a value above ${MAX_CHANGE_VALUE_LENGTH} chars`,
     };
   }
   return undefined;
@@ -216,11 +239,18 @@ function checkJurisdiction(task: IntakeTask, rules: ValidationRules): Violation 
   };
 }
 
-function checkReceivedAt(task: IntakeTask, rules: ValidationRules, ctx: ValidationContext): Violation | undefined {
+function checkReceivedAt(
+  task: IntakeTask,
+  rules: ValidationRules,
+  ctx: ValidationContext,
+): Violation | undefined {
   if (task.received_at === null) return undefined;
 
   if (task.received_at <= 0) {
-    return { code: 'VALIDATION_RECEIVED_AT_INVALID', detail: 'received_at is not after 1970-01-01' };
+    return {
+      code: 'VALIDATION_RECEIVED_AT_INVALID',
+      detail: 'received_at is not after 1970-01-01',
+    };
   }
   if (task.received_at > ctx.nowMs + rules.clockSkewMs) {
     return {
@@ -231,7 +261,11 @@ function checkReceivedAt(task: IntakeTask, rules: ValidationRules, ctx: Validati
   return undefined;
 }
 
-function checkDeadline(task: IntakeTask, _rules: ValidationRules, ctx: ValidationContext): Violation | undefined {
+function checkDeadline(
+  task: IntakeTask,
+  _rules: ValidationRules,
+  ctx: ValidationContext,
+): Violation | undefined {
   if (task.deadline === null) return undefined;
 
   const receivedAt = task.received_at ?? ctx.recordTimestampMs;

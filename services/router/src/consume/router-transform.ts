@@ -12,7 +12,7 @@ import {
   type TopicLayout,
 } from '@dsr/shared';
 import type { HeldTaskCipher } from '../ordering/held-task-cipher';
-import type { OrderingStore } from '../ordering/ordering-store';
+import type { HoldLimits, OrderingStore, ReleasedDeletion } from '../ordering/ordering-store';
 import type { RouterOutputs } from '../records/router-outputs';
 import { chooseLane, type LaneRules } from '../route/choose-lane';
 
@@ -27,6 +27,9 @@ export interface RouterTransformOptions {
   cipher: HeldTaskCipher;
   rules: LaneRules;
   holdDeletionsBehindAccess: boolean;
+  holdLimits: HoldLimits;
+  /** How often expired holds are looked for, ms. */
+  holdCheckIntervalMs: number;
   logger: Logger;
   metrics?: PipelineMetrics;
   /** The clock, epoch milliseconds; default Date.now. */
@@ -41,6 +44,7 @@ export interface RouterTransformOptions {
 export class RouterTransform {
   private readonly log: Logger;
   private readonly now: () => number;
+  private nextHoldCheckMs = 0;
 
   constructor(private readonly options: RouterTransformOptions) {
     this.log = options.logger.child({ component: 'router' });
@@ -79,41 +83,86 @@ export class RouterTransform {
     if (decision.kind === 'route') return this.route(task, origin, startedMs, null);
     if (decision.kind === 'already_released') return [];
 
-    this.log.info({ request_id: task.request_id, awaiting: decision.awaiting }, 'deletion held behind access');
-    const detail = `waiting for ${decision.awaiting} earlier access task(s) of the same subject and source system`;
-    return [await this.options.outputs.audit(task, { stage: 'held', reason_code: 'ACCESS_PENDING', detail }, origin)];
+    this.log.info(
+      { request_id: task.request_id, awaiting: decision.awaiting },
+      'deletion held behind access',
+    );
+    const detail = `waiting for ${decision.awaiting} earlier access task(s) of this subject and source`;
+    return [
+      await this.options.outputs.audit(
+        task,
+        { stage: 'held', reason_code: 'ACCESS_PENDING', detail },
+        origin,
+      ),
+    ];
   }
 
-  private async route(task: RoutedTask, origin: Coordinates, startedMs: number, releasedBy: string | null) {
+  private async route(
+    task: RoutedTask,
+    origin: Coordinates,
+    startedMs: number,
+    releasedBy: string | null,
+  ) {
     const { lane, reason } = chooseLane(task, this.options.rules, startedMs);
     const routed: RoutedTask = { ...task, lane, routed_at: startedMs };
-    const detail = releasedBy ? `${reason}; released after access ${releasedBy} finished` : reason;
+    const detail = releasedBy ? `${reason}; released (${releasedBy})` : reason;
 
-    this.options.metrics?.processingSeconds.observe({ lane, outcome: 'routed' }, (this.now() - startedMs) / 1000);
+    this.options.metrics?.processingSeconds.observe(
+      { lane, outcome: 'routed' },
+      (this.now() - startedMs) / 1000,
+    );
     return [
       await this.options.outputs.routed(routed),
       await this.options.outputs.audit(routed, { stage: 'routed', detail }, origin),
     ];
   }
 
+  /**
+   * An audit record may finish an access, and its processing is also when expired holds are
+   * looked for. Whatever it releases is tagged with its coordinates and read back by them, so a
+   * replay of the record after an aborted transaction emits the same releases again.
+   */
   private async onAudit(record: ConsumedRecord): Promise<ProducedRecord[]> {
     if (!this.options.holdDeletionsBehindAccess) return [];
 
     const event = await this.decode<AuditEvent>(record);
-    if (event instanceof DsrError || !FINAL_STAGES.has(event.stage) || event.request_id === null) return [];
-    if (event.action !== null && event.action !== 'access') return [];
-
     const origin = coordinatesOf(record);
-    const released = await this.options.store.completeAccess(event.request_id, coordinatesText(origin));
+    const at = coordinatesText(origin);
+    if (!(event instanceof DsrError) && finishesAccess(event)) {
+      await this.options.store.completeAccess(event.request_id!, at);
+    }
+    if (this.now() >= this.nextHoldCheckMs) {
+      this.nextHoldCheckMs = this.now() + this.options.holdCheckIntervalMs;
+      await this.options.store.releaseExpired(at, this.options.holdLimits);
+    }
+
     const produced: ProducedRecord[] = [];
-    for (const held of released) {
-      const plain = this.options.cipher.open(held.sealedTask, held.requestId);
-      const { value: task } = await this.options.serde.decode<RoutedTask>(this.options.layout.topics.validated, plain);
-      this.log.info({ request_id: task.request_id, after: event.request_id }, 'held deletion released');
-      produced.push(await this.options.outputs.audit(task, { stage: 'released', detail: `after ${event.request_id}` }, origin));
-      produced.push(...(await this.route(task, origin, this.now(), event.request_id)));
+    for (const held of await this.options.store.releasedBy(at)) {
+      produced.push(...(await this.release(held, origin)));
     }
     return produced;
+  }
+
+  private async release(held: ReleasedDeletion, origin: Coordinates): Promise<ProducedRecord[]> {
+    const plain = this.options.cipher.open(held.sealedTask, held.requestId);
+    const topic = this.options.layout.topics.validated;
+    const { value: task } = await this.options.serde.decode<RoutedTask>(topic, plain);
+    const expired = held.reason === 'hold_expired';
+    const fields = { request_id: task.request_id, reason: held.reason };
+    if (expired) this.log.warn(fields, 'held deletion released before its access finished');
+    else this.log.info(fields, 'held deletion released');
+
+    const reasonCode = expired ? 'HOLD_EXPIRED' : null;
+    const released = [
+      await this.options.outputs.audit(
+        task,
+        { stage: 'released', reason_code: reasonCode },
+        origin,
+      ),
+      ...(await this.route(task, origin, this.now(), held.reason)),
+    ];
+    if (expired) released.push(await this.options.outputs.holdExpired(task, origin));
+    return released;
   }
 
   /**
@@ -131,6 +180,12 @@ export class RouterTransform {
       return error;
     }
   }
+}
+
+function finishesAccess(event: AuditEvent): boolean {
+  if (!FINAL_STAGES.has(event.stage) || event.request_id === null) return false;
+
+  return event.action === null || event.action === 'access';
 }
 
 function coordinatesOf(record: ConsumedRecord): Coordinates {

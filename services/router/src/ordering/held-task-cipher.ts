@@ -30,12 +30,19 @@ export class HeldTaskCipher {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(requestId, 'utf8'));
       decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return Buffer.concat([
+        decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]);
     } catch (cause) {
-      throw new DsrError('CONFIG_INVALID', 'a held task cannot be opened: was the subject-key secret changed?', {
-        cause,
-        context: { request_id: requestId },
-      });
+      throw new DsrError(
+        'CONFIG_INVALID',
+        'a held task cannot be opened: was the subject-key secret changed?',
+        {
+          cause,
+          context: { request_id: requestId },
+        },
+      );
     }
   }
 }

@@ -3,14 +3,24 @@ import type { Pool, PoolClient } from 'pg';
 
 /** What the store decided for a deletion. */
 export type DeletionDecision =
-  | { kind: 'route' }
-  | { kind: 'held'; awaiting: number }
-  | { kind: 'already_released' };
+  { kind: 'route' } | { kind: 'held'; awaiting: number } | { kind: 'already_released' };
 
-/** A held deletion let go because the accesses it waited for reached their outcome. */
+/** Why a held deletion was let go. */
+export type ReleaseReason = 'access_finished' | 'hold_expired';
+
+/** A held deletion let go, with its sealed task. */
 export interface ReleasedDeletion {
   requestId: string;
   sealedTask: Buffer;
+  reason: ReleaseReason;
+}
+
+/** When a hold ends even though the accesses it waits for have not finished. */
+export interface HoldLimits {
+  /** The longest a deletion is held, ms. */
+  maxHoldMs: number;
+  /** A deletion is released once its own deadline is this close, ms. */
+  deadlineGuardMs: number;
 }
 
 const MIGRATION = [
@@ -29,9 +39,11 @@ const MIGRATION = [
      source_system  text        NOT NULL,
      sealed_task    bytea       NOT NULL,
      awaits_seq     bigint      NOT NULL,
+     deadline       timestamptz NOT NULL,
      held_at        timestamptz NOT NULL DEFAULT now(),
      released_at    timestamptz,
-     released_by    text
+     released_by    text,
+     release_reason text
    )`,
   `CREATE INDEX IF NOT EXISTS router_held_deletion_waiting
      ON router_held_deletion (subject_key, source_system) WHERE released_at IS NULL`,
@@ -43,9 +55,16 @@ const MIGRATION = [
 // must not interleave, or a deletion could be held just after its last access was released.
 const LOCK_SUBJECT = `SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))`;
 
+const RELEASE_EXPIRED = `
+  UPDATE router_held_deletion
+     SET released_at = now(), released_by = $1, release_reason = 'hold_expired'
+   WHERE released_at IS NULL
+     AND (held_at < now() - make_interval(secs => $2::double precision / 1000)
+          OR deadline < now() + make_interval(secs => $3::double precision / 1000))`;
+
 const RELEASE = `
   UPDATE router_held_deletion h
-     SET released_at = now(), released_by = $3
+     SET released_at = now(), released_by = $3, release_reason = 'access_finished'
    WHERE h.subject_key = $1 AND h.source_system = $2 AND h.released_at IS NULL
      AND NOT EXISTS (
        SELECT 1 FROM router_pending_access p
@@ -97,38 +116,74 @@ export class OrderingStore {
 
       await client.query(
         `INSERT INTO router_held_deletion
-           (request_id, subject_key, source_system, sealed_task, awaits_seq)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id) DO NOTHING`,
-        [task.request_id, task.subject_key, task.source_system, sealedTask, awaitsSeq],
+           (request_id, subject_key, source_system, sealed_task, awaits_seq, deadline)
+         VALUES ($1, $2, $3, $4, $5, to_timestamp($6::double precision / 1000))
+         ON CONFLICT (request_id) DO NOTHING`,
+        [
+          task.request_id,
+          task.subject_key,
+          task.source_system,
+          sealedTask,
+          awaitsSeq,
+          task.deadline,
+        ],
       );
       return { kind: 'held', awaiting };
     });
   }
 
   /**
-   * Marks an access task finished and releases the deletions no longer waiting for anything.
-   * Returns every deletion released by this audit record, including on a replay of it.
+   * Marks an access task finished and releases, tagged with the audit record's coordinates, the
+   * deletions no longer waiting for anything. Does nothing for a request id it does not know.
    */
-  async completeAccess(requestId: string, auditCoordinates: string): Promise<ReleasedDeletion[]> {
-    return this.run(async () => {
+  async completeAccess(requestId: string, auditCoordinates: string): Promise<void> {
+    await this.run(async () => {
       const found = await this.pool.query<{ subject_key: string; source_system: string }>(
         `SELECT subject_key, source_system FROM router_pending_access WHERE request_id = $1`,
         [requestId],
       );
       const access = found.rows[0];
-      if (access) {
-        await this.transaction(access.subject_key, access.source_system, async (client) => {
-          await client.query(`DELETE FROM router_pending_access WHERE request_id = $1`, [requestId]);
-          await client.query(RELEASE, [access.subject_key, access.source_system, auditCoordinates]);
-        });
-      }
+      if (!access) return;
 
-      const released = await this.pool.query<{ request_id: string; sealed_task: Buffer }>(
-        `SELECT request_id, sealed_task FROM router_held_deletion WHERE released_by = $1
-          ORDER BY held_at, request_id`,
+      await this.transaction(access.subject_key, access.source_system, async (client) => {
+        await client.query(`DELETE FROM router_pending_access WHERE request_id = $1`, [requestId]);
+        await client.query(RELEASE, [access.subject_key, access.source_system, auditCoordinates]);
+      });
+    });
+  }
+
+  /**
+   * Releases, tagged with the audit record's coordinates, every deletion held longer than the
+   * limit or whose own deadline is near: an access that never reports an outcome must not keep
+   * a deletion past its legal deadline.
+   */
+  async releaseExpired(auditCoordinates: string, limits: HoldLimits): Promise<void> {
+    await this.run(() =>
+      this.pool.query(RELEASE_EXPIRED, [
+        auditCoordinates,
+        limits.maxHoldMs,
+        limits.deadlineGuardMs,
+      ]),
+    );
+  }
+
+  /** Every deletion released while processing the audit record at these coordinates. */
+  async releasedBy(auditCoordinates: string): Promise<ReleasedDeletion[]> {
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{
+        request_id: string;
+        sealed_task: Buffer;
+        release_reason: ReleaseReason;
+      }>(
+        `SELECT request_id, sealed_task, release_reason FROM router_held_deletion
+          WHERE released_by = $1 ORDER BY held_at, request_id`,
         [auditCoordinates],
       );
-      return released.rows.map((r) => ({ requestId: r.request_id, sealedTask: r.sealed_task }));
+      return rows.map((r) => ({
+        requestId: r.request_id,
+        sealedTask: r.sealed_task,
+        reason: r.release_reason,
+      }));
     });
   }
 
@@ -141,7 +196,11 @@ export class OrderingStore {
     return rows[0]?.seq ?? '0';
   }
 
-  private async countAwaited(client: PoolClient, task: RoutedTask, awaitsSeq: string): Promise<number> {
+  private async countAwaited(
+    client: PoolClient,
+    task: RoutedTask,
+    awaitsSeq: string,
+  ): Promise<number> {
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM router_pending_access
         WHERE subject_key = $1 AND source_system = $2 AND seq <= $3`,

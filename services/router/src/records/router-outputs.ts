@@ -66,6 +66,24 @@ export class RouterOutputs {
     };
   }
 
+  /** A warning that a held deletion was released before the access it waited for finished. */
+  async holdExpired(task: RoutedTask, coordinates: Coordinates): Promise<ProducedRecord> {
+    const alert = createAlert({
+      service: ROUTER_SERVICE,
+      severity: 'warning',
+      kind: 'hold_expired',
+      reason_code: 'HOLD_EXPIRED',
+      summary: 'a deletion was released while an earlier access of its subject had no outcome yet',
+      request_id: task.request_id,
+      coordinates,
+    });
+    return {
+      topic: this.layout.topics.alerts,
+      key: task.request_id,
+      value: await this.serde.encode(this.layout.topics.alerts, alert),
+    };
+  }
+
   /**
    * A record on the validated topic that does not decode: a defect upstream, kept byte for byte
    * in quarantine with an alert rather than dropped.
@@ -98,7 +116,11 @@ export class RouterOutputs {
         key,
         value: await this.serde.encode(this.layout.topics.quarantine, quarantined),
       },
-      { topic: this.layout.topics.alerts, key, value: await this.serde.encode(this.layout.topics.alerts, alert) },
+      {
+        topic: this.layout.topics.alerts,
+        key,
+        value: await this.serde.encode(this.layout.topics.alerts, alert),
+      },
     ];
   }
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { normaliseEmail, subjectKey, subjectKeySecretFromEnv } from '../../../src/domain/subject-key';
+import {
+  normaliseEmail,
+  subjectKey,
+  subjectKeySecretFromEnv,
+} from '../../../src/domain/subject-key';
 import { ConfigError } from '../../../src/errors';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
@@ -20,7 +24,10 @@ describe('subjectKey', () => {
   });
 
   it('when the secret differs, gives a different key', () => {
-    assert.notEqual(subjectKey('a@example.test', SECRET), subjectKey('a@example.test', `${SECRET}x`));
+    assert.notEqual(
+      subjectKey('a@example.test', SECRET),
+      subjectKey('a@example.test', `${SECRET}x`),
+    );
   });
 
   it('normaliseEmail trims, lower-cases and composes', () => {
@@ -31,11 +38,14 @@ describe('subjectKey', () => {
 describe('subjectKeySecretFromEnv', () => {
   it('when the secret is missing or shorter than 32 bytes, refuses to start', () => {
     for (const env of [{}, { DSR_SUBJECT_KEY_SECRET: 'short' }]) {
-      assert.throws(() => subjectKeySecretFromEnv(env), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /DSR_SUBJECT_KEY_SECRET must be set to at least 32 bytes/);
-        return true;
-      });
+      assert.throws(
+        () => subjectKeySecretFromEnv(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /DSR_SUBJECT_KEY_SECRET must be set to at least 32 bytes/);
+          return true;
+        },
+      );
     }
   });
 

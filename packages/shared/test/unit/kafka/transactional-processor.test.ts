@@ -5,7 +5,10 @@ import { backoffMs, partitionTransactionalId } from '../../../src/kafka/transact
 describe('partitionTransactionalId', () => {
   it('derives one id per input partition from the prefix, the same in every instance', () => {
     assert.equal(partitionTransactionalId('ingest', 'dsr.intake', 4), 'ingest.dsr.intake:4');
-    assert.notEqual(partitionTransactionalId('ingest', 'dsr.intake', 4), partitionTransactionalId('ingest', 'dsr.intake', 5));
+    assert.notEqual(
+      partitionTransactionalId('ingest', 'dsr.intake', 4),
+      partitionTransactionalId('ingest', 'dsr.intake', 5),
+    );
   });
 });
 
@@ -19,6 +22,7 @@ describe('backoffMs', () => {
   });
 
   it('never exceeds the cap', () => {
-    for (let attempt = 1; attempt <= 40; attempt += 1) assert.ok(backoffMs(attempt, 200, 5_000) <= 5_000);
+    for (let attempt = 1; attempt <= 40; attempt += 1)
+      assert.ok(backoffMs(attempt, 200, 5_000) <= 5_000);
   });
 });

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import avro from 'avsc';
 import { topicLayout } from '../../../src/kafka/topics';
-import { readSchema, schemaFileForTopic, subjectsFor, TOPIC_SCHEMAS } from '../../../src/registry/schema-catalog';
+import {
+  readSchema,
+  schemaFileForTopic,
+  subjectsFor,
+  TOPIC_SCHEMAS,
+} from '../../../src/registry/schema-catalog';
 
 interface Field {
   name: string;
@@ -20,7 +25,8 @@ describe('schema catalog', () => {
 
   it('maps every topic of the layout, retry tiers included, to a subject and a schema file', () => {
     const subjects = new Map(subjectsFor(layout).map((s) => [s.subject, s.file]));
-    for (const topic of Object.values(layout.topics)) assert.ok(subjects.has(`${topic}-value`), topic);
+    for (const topic of Object.values(layout.topics))
+      assert.ok(subjects.has(`${topic}-value`), topic);
     assert.equal(subjects.get('p.dsr.retry.1s-value'), 'routed-task.avsc');
     assert.equal(subjects.get('p.dsr.retry.1m-value'), 'routed-task.avsc');
     assert.equal(subjects.get('p.dsr.tasks.high-value'), 'routed-task.avsc');
@@ -37,12 +43,15 @@ describe('schema catalog', () => {
   it('every schema parses, and every field of every schema is documented', () => {
     for (const file of new Set(Object.values(TOPIC_SCHEMAS))) {
       avro.Type.forSchema(JSON.parse(readSchema(file)));
-      for (const field of fieldsOf(file)) assert.ok(field.doc && field.doc.length > 0, `${file}: ${field.name}`);
+      for (const field of fieldsOf(file))
+        assert.ok(field.doc && field.doc.length > 0, `${file}: ${field.name}`);
     }
   });
 
   it('the intake task keeps exactly five required fields; every other field has a default', () => {
-    const required = fieldsOf('intake-task.avsc').filter((f) => !('default' in f)).map((f) => f.name);
+    const required = fieldsOf('intake-task.avsc')
+      .filter((f) => !('default' in f))
+      .map((f) => f.name);
     assert.deepEqual(required, ['request_id', 'subject_email', 'action', 'source_system']);
     assert.deepEqual(fieldsOf('intake-task.avsc').find((f) => f.name === 'priority')?.default, 1);
   });
@@ -50,6 +59,11 @@ describe('schema catalog', () => {
   it('the dead-letter record embeds the routed task exactly as routed-task.avsc defines it', () => {
     const embedded = fieldsOf('dead-letter-record.avsc').find((f) => f.name === 'task')?.type;
     const routed = avro.Type.forSchema(JSON.parse(readSchema('routed-task.avsc')));
-    assert.equal(avro.Type.forSchema(embedded as avro.Schema).fingerprint('sha256').toString('hex'), routed.fingerprint('sha256').toString('hex'));
+    assert.equal(
+      avro.Type.forSchema(embedded as avro.Schema)
+        .fingerprint('sha256')
+        .toString('hex'),
+      routed.fingerprint('sha256').toString('hex'),
+    );
   });
 });

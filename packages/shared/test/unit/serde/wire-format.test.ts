@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { DsrError } from '../../../src/errors';
 import { readWireHeader, writeWireRecord } from '../../../src/serde/wire-format';
 
-function rejects(value: Buffer | null | undefined, code: string, message?: RegExp, max = 1_024): void {
+function rejects(
+  value: Buffer | null | undefined,
+  code: string,
+  message?: RegExp,
+  max = 1_024,
+): void {
   assert.throws(
     () => readWireHeader(value, max),
     (error: unknown) => {

@@ -33,8 +33,14 @@ describe('ingestConfigFromEnv', () => {
   });
 
   it('when a file extends the jurisdiction table, uses it', () => {
-    const file = fileWith({ sourceSystems: ['crm'], jurisdictions: { LGPD: { days: 15 } }, defaultJurisdiction: 'LGPD' });
-    assert.deepEqual(ingestConfigFromEnv({ INGEST_CONFIG_FILE: file }).jurisdictions, { LGPD: { days: 15 } });
+    const file = fileWith({
+      sourceSystems: ['crm'],
+      jurisdictions: { LGPD: { days: 15 } },
+      defaultJurisdiction: 'LGPD',
+    });
+    assert.deepEqual(ingestConfigFromEnv({ INGEST_CONFIG_FILE: file }).jurisdictions, {
+      LGPD: { days: 15 },
+    });
   });
 
   it('when no source system is configured, names the option', () => {
@@ -42,23 +48,40 @@ describe('ingestConfigFromEnv', () => {
   });
 
   it('when a rule gives both months and days or the default is not in the table, names each path', () => {
-    const file = fileWith({ sourceSystems: ['crm'], jurisdictions: { GDPR: { months: 1, days: 30 } }, defaultJurisdiction: 'CCPA' });
+    const file = fileWith({
+      sourceSystems: ['crm'],
+      jurisdictions: { GDPR: { months: 1, days: 30 } },
+      defaultJurisdiction: 'CCPA',
+    });
     const message = configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message;
     assert.match(message, /jurisdictions\.GDPR: give exactly one of months or days/);
   });
 
   it('when the default jurisdiction is not configured, says which ones are', () => {
     const file = fileWith({ sourceSystems: ['crm'], defaultJurisdiction: 'LGPD' });
-    assert.match(configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message, /defaultJurisdiction: must be one of the configured jurisdictions \(GDPR, CCPA\)/);
+    assert.match(
+      configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message,
+      /defaultJurisdiction: must be one of the configured jurisdictions \(GDPR, CCPA\)/,
+    );
   });
 
   it('when the heartbeat is above a third of the session timeout, refuses it', () => {
-    const file = fileWith({ sourceSystems: ['crm'], sessionTimeoutMs: 9_000, heartbeatIntervalMs: 4_000 });
-    assert.match(configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message, /heartbeatIntervalMs: must be at most a third/);
+    const file = fileWith({
+      sourceSystems: ['crm'],
+      sessionTimeoutMs: 9_000,
+      heartbeatIntervalMs: 4_000,
+    });
+    assert.match(
+      configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message,
+      /heartbeatIntervalMs: must be at most a third/,
+    );
   });
 
   it('when the file is not JSON, says which file', () => {
     const file = fileWith('{ not json');
-    assert.match(configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message, /is not readable JSON/);
+    assert.match(
+      configError(() => ingestConfigFromEnv({ INGEST_CONFIG_FILE: file })).message,
+      /is not readable JSON/,
+    );
   });
 });

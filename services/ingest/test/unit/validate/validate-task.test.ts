@@ -74,7 +74,9 @@ describe('validateTask', () => {
   describe('request id', () => {
     it('when empty, too long or not printable ASCII, gives VALIDATION_REQUEST_ID_INVALID', () => {
       assert.deepEqual(violations({ request_id: '' }), ['VALIDATION_REQUEST_ID_INVALID']);
-      assert.deepEqual(violations({ request_id: 'r'.repeat(129) }), ['VALIDATION_REQUEST_ID_INVALID']);
+      assert.deepEqual(violations({ request_id: 'r'.repeat(129) }), [
+        'VALIDATION_REQUEST_ID_INVALID',
+      ]);
       assert.deepEqual(violations({ request_id: 'has space' }), ['VALIDATION_REQUEST_ID_INVALID']);
       assert.deepEqual(violations({ request_id: 'ünïcode' }), ['VALIDATION_REQUEST_ID_INVALID']);
       assert.deepEqual(violations({ request_id: 'r'.repeat(128) }), []);
@@ -93,7 +95,9 @@ describe('validateTask', () => {
 
   describe('source system', () => {
     it('when not configured, gives VALIDATION_SOURCE_SYSTEM_UNKNOWN', () => {
-      assert.deepEqual(violations({ source_system: 'mainframe' }), ['VALIDATION_SOURCE_SYSTEM_UNKNOWN']);
+      assert.deepEqual(violations({ source_system: 'mainframe' }), [
+        'VALIDATION_SOURCE_SYSTEM_UNKNOWN',
+      ]);
       assert.deepEqual(violations({ source_system: 'CRM' }), ['VALIDATION_SOURCE_SYSTEM_UNKNOWN']);
     });
 
@@ -108,24 +112,43 @@ describe('validateTask', () => {
 
   describe('action-specific fields', () => {
     it('when a rectification has no changes, gives VALIDATION_CHANGES_MISSING', () => {
-      assert.deepEqual(violations({ action: 'rectification', changes: null }), ['VALIDATION_CHANGES_MISSING']);
-      assert.deepEqual(violations({ action: 'rectification', changes: {} }), ['VALIDATION_CHANGES_MISSING']);
+      assert.deepEqual(violations({ action: 'rectification', changes: null }), [
+        'VALIDATION_CHANGES_MISSING',
+      ]);
+      assert.deepEqual(violations({ action: 'rectification', changes: {} }), [
+        'VALIDATION_CHANGES_MISSING',
+      ]);
     });
 
     it('when a rectification has bad field names, too many or too long values, gives VALIDATION_CHANGES_INVALID', () => {
       const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 'v']));
-      assert.deepEqual(violations({ action: 'rectification', changes: { 'no spaces': 'v' } }), ['VALIDATION_CHANGES_INVALID']);
-      assert.deepEqual(violations({ action: 'rectification', changes: { ['f'.repeat(129)]: 'v' } }), ['VALIDATION_CHANGES_INVALID']);
-      assert.deepEqual(violations({ action: 'rectification', changes: many }), ['VALIDATION_CHANGES_INVALID']);
-      assert.deepEqual(violations({ action: 'rectification', changes: { name: 'x'.repeat(4_097) } }), ['VALIDATION_CHANGES_INVALID']);
+      assert.deepEqual(violations({ action: 'rectification', changes: { 'no spaces': 'v' } }), [
+        'VALIDATION_CHANGES_INVALID',
+      ]);
+      assert.deepEqual(
+        violations({ action: 'rectification', changes: { ['f'.repeat(129)]: 'v' } }),
+        ['VALIDATION_CHANGES_INVALID'],
+      );
+      assert.deepEqual(violations({ action: 'rectification', changes: many }), [
+        'VALIDATION_CHANGES_INVALID',
+      ]);
+      assert.deepEqual(
+        violations({ action: 'rectification', changes: { name: 'x'.repeat(4_097) } }),
+        ['VALIDATION_CHANGES_INVALID'],
+      );
     });
 
     it('when a rectification is well formed, keeps its changes', () => {
-      assert.deepEqual(accepted({ action: 'rectification', changes: { 'address.city': 'Lyon' } }).changes, { 'address.city': 'Lyon' });
+      assert.deepEqual(
+        accepted({ action: 'rectification', changes: { 'address.city': 'Lyon' } }).changes,
+        { 'address.city': 'Lyon' },
+      );
     });
 
     it('when an access or deletion carries changes, gives VALIDATION_CHANGES_UNEXPECTED; an empty map is dropped', () => {
-      assert.deepEqual(violations({ action: 'deletion', changes: { name: 'x' } }), ['VALIDATION_CHANGES_UNEXPECTED']);
+      assert.deepEqual(violations({ action: 'deletion', changes: { name: 'x' } }), [
+        'VALIDATION_CHANGES_UNEXPECTED',
+      ]);
       assert.equal(accepted({ action: 'access', changes: {} }).changes, null);
     });
   });
@@ -143,12 +166,20 @@ describe('validateTask', () => {
   describe('jurisdiction and deadline', () => {
     it('derives one calendar month for GDPR and 45 days for CCPA from received_at', () => {
       const received = Date.parse('2026-05-31T09:00:00Z');
-      assert.equal(accepted({ received_at: received }).deadline, Date.parse('2026-06-30T09:00:00Z'));
-      assert.equal(accepted({ received_at: received, jurisdiction: 'ccpa' }).deadline, received + 45 * DAY_MS);
+      assert.equal(
+        accepted({ received_at: received }).deadline,
+        Date.parse('2026-06-30T09:00:00Z'),
+      );
+      assert.equal(
+        accepted({ received_at: received, jurisdiction: 'ccpa' }).deadline,
+        received + 45 * DAY_MS,
+      );
     });
 
     it('when the jurisdiction is unknown and no deadline is given, gives VALIDATION_JURISDICTION_UNKNOWN', () => {
-      assert.deepEqual(violations({ jurisdiction: 'ATLANTIS' }), ['VALIDATION_JURISDICTION_UNKNOWN']);
+      assert.deepEqual(violations({ jurisdiction: 'ATLANTIS' }), [
+        'VALIDATION_JURISDICTION_UNKNOWN',
+      ]);
     });
 
     it('when the task brings its own deadline, keeps it and any jurisdiction name', () => {
@@ -164,13 +195,17 @@ describe('validateTask', () => {
     });
 
     it('when received_at is in the future beyond the skew or not after 1970, gives VALIDATION_RECEIVED_AT_INVALID', () => {
-      assert.deepEqual(violations({ received_at: NOW + 600_000 }), ['VALIDATION_RECEIVED_AT_INVALID']);
+      assert.deepEqual(violations({ received_at: NOW + 600_000 }), [
+        'VALIDATION_RECEIVED_AT_INVALID',
+      ]);
       assert.deepEqual(violations({ received_at: 0 }), ['VALIDATION_RECEIVED_AT_INVALID']);
       assert.deepEqual(violations({ received_at: NOW + 60_000 }), []);
     });
 
     it('when the deadline lies before the receipt or not after 1970, gives VALIDATION_DEADLINE_INVALID', () => {
-      assert.deepEqual(violations({ received_at: NOW - DAY_MS, deadline: NOW - 2 * DAY_MS }), ['VALIDATION_DEADLINE_INVALID']);
+      assert.deepEqual(violations({ received_at: NOW - DAY_MS, deadline: NOW - 2 * DAY_MS }), [
+        'VALIDATION_DEADLINE_INVALID',
+      ]);
       assert.deepEqual(violations({ deadline: -1 }), ['VALIDATION_DEADLINE_INVALID']);
     });
   });
@@ -178,7 +213,10 @@ describe('validateTask', () => {
   describe('trace id', () => {
     it('keeps a given trace id, else the header one, else a generated one', () => {
       assert.equal(accepted({ trace_id: 'upstream-trace' }).trace_id, 'upstream-trace');
-      assert.equal(accepted({}, { ...ctx, headerTraceId: 'header-trace' }).trace_id, 'header-trace');
+      assert.equal(
+        accepted({}, { ...ctx, headerTraceId: 'header-trace' }).trace_id,
+        'header-trace',
+      );
       assert.equal(accepted({}).trace_id, 'generated-trace');
     });
 
@@ -189,11 +227,14 @@ describe('validateTask', () => {
   });
 
   it('reports every broken rule, not only the first', () => {
-    assert.deepEqual(violations({ request_id: '', subject_email: 'x', source_system: 'nowhere', trace_id: ' ' }), [
-      'VALIDATION_REQUEST_ID_INVALID',
-      'VALIDATION_EMAIL_INVALID',
-      'VALIDATION_SOURCE_SYSTEM_UNKNOWN',
-      'VALIDATION_TRACE_ID_INVALID',
-    ]);
+    assert.deepEqual(
+      violations({ request_id: '', subject_email: 'x', source_system: 'nowhere', trace_id: ' ' }),
+      [
+        'VALIDATION_REQUEST_ID_INVALID',
+        'VALIDATION_EMAIL_INVALID',
+        'VALIDATION_SOURCE_SYSTEM_UNKNOWN',
+        'VALIDATION_TRACE_ID_INVALID',
+      ],
+    );
   });
 });

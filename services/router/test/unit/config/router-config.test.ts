@@ -22,14 +22,19 @@ describe('routerConfigFromEnv', () => {
   });
 
   it('when the file sets options, takes them', () => {
-    const config = routerConfigFromEnv({ ROUTER_CONFIG_FILE: fileWith({ highPriorityThreshold: 5, holdDeletionsBehindAccess: false }) });
+    const config = routerConfigFromEnv({
+      ROUTER_CONFIG_FILE: fileWith({ highPriorityThreshold: 5, holdDeletionsBehindAccess: false }),
+    });
     assert.equal(config.highPriorityThreshold, 5);
     assert.equal(config.holdDeletionsBehindAccess, false);
   });
 
   it('when an option is out of range or unknown, names it', () => {
     assert.throws(
-      () => routerConfigFromEnv({ ROUTER_CONFIG_FILE: fileWith({ highPriorityThreshold: 11, lanes: 3 }) }),
+      () =>
+        routerConfigFromEnv({
+          ROUTER_CONFIG_FILE: fileWith({ highPriorityThreshold: 11, lanes: 3 }),
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.match(error.message, /highPriorityThreshold: /);

@@ -28,12 +28,15 @@ describe('HeldTaskCipher', () => {
       [new HeldTaskCipher(SECRET), tampered, 'req-1'],
       [new HeldTaskCipher(`${SECRET}-rotated`), sealed, 'req-1'],
     ] as const) {
-      assert.throws(() => cipher.open(value, id), (error: unknown) => {
-        assert.ok(error instanceof DsrError);
-        assert.equal(error.code, 'CONFIG_INVALID');
-        assert.match(error.message, /was the subject-key secret changed\?/);
-        return true;
-      });
+      assert.throws(
+        () => cipher.open(value, id),
+        (error: unknown) => {
+          assert.ok(error instanceof DsrError);
+          assert.equal(error.code, 'CONFIG_INVALID');
+          assert.match(error.message, /was the subject-key secret changed\?/);
+          return true;
+        },
+      );
     }
   });
 });

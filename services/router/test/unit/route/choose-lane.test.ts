@@ -9,21 +9,43 @@ const far = NOW + 30 * DAY_MS;
 
 describe('chooseLane', () => {
   it('when the task is a deletion, puts it on high whatever its priority and deadline', () => {
-    assert.deepEqual(chooseLane({ action: 'deletion', priority: 1, deadline: far }, rules, NOW), { lane: 'high', reason: 'deletion' });
+    assert.deepEqual(chooseLane({ action: 'deletion', priority: 1, deadline: far }, rules, NOW), {
+      lane: 'high',
+      reason: 'deletion',
+    });
   });
 
   it('when the priority reaches the threshold, puts it on high', () => {
-    assert.deepEqual(chooseLane({ action: 'access', priority: 8, deadline: far }, rules, NOW), { lane: 'high', reason: 'priority' });
-    assert.equal(chooseLane({ action: 'access', priority: 7, deadline: far }, rules, NOW).lane, 'standard');
+    assert.deepEqual(chooseLane({ action: 'access', priority: 8, deadline: far }, rules, NOW), {
+      lane: 'high',
+      reason: 'priority',
+    });
+    assert.equal(
+      chooseLane({ action: 'access', priority: 7, deadline: far }, rules, NOW).lane,
+      'standard',
+    );
   });
 
   it('when the deadline is inside the window or already passed, puts it on high', () => {
-    assert.deepEqual(chooseLane({ action: 'rectification', priority: 1, deadline: NOW + 7 * DAY_MS }, rules, NOW), { lane: 'high', reason: 'deadline' });
-    assert.equal(chooseLane({ action: 'access', priority: 1, deadline: NOW - DAY_MS }, rules, NOW).lane, 'high');
-    assert.equal(chooseLane({ action: 'access', priority: 1, deadline: NOW + 7 * DAY_MS + 1 }, rules, NOW).lane, 'standard');
+    assert.deepEqual(
+      chooseLane({ action: 'rectification', priority: 1, deadline: NOW + 7 * DAY_MS }, rules, NOW),
+      { lane: 'high', reason: 'deadline' },
+    );
+    assert.equal(
+      chooseLane({ action: 'access', priority: 1, deadline: NOW - DAY_MS }, rules, NOW).lane,
+      'high',
+    );
+    assert.equal(
+      chooseLane({ action: 'access', priority: 1, deadline: NOW + 7 * DAY_MS + 1 }, rules, NOW)
+        .lane,
+      'standard',
+    );
   });
 
   it('otherwise puts it on standard', () => {
-    assert.deepEqual(chooseLane({ action: 'access', priority: 3, deadline: far }, rules, NOW), { lane: 'standard', reason: 'standard' });
+    assert.deepEqual(chooseLane({ action: 'access', priority: 3, deadline: far }, rules, NOW), {
+      lane: 'standard',
+      reason: 'standard',
+    });
   });
 });
