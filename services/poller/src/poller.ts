@@ -78,6 +78,9 @@ export class Poller {
       maxInFlightRequests: 1,
       transactionTimeout: config.outcomes.transactionTimeoutMs,
       allowAutoTopicCreation: false,
+      // An idempotent producer must keep retrying a send, or a retried batch could be
+      // duplicated; the transaction timeout bounds how long an unfinished one stays open.
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
     });
     this.#admin = kafka.admin();
 
@@ -213,7 +216,7 @@ export class Poller {
       request_id: null,
       schema_id: null,
     };
-    this.#log.error({ topic: position.topic, partition: position.partition, offset: position.offset, code }, 'record quarantined');
+    this.#log.error({ err: error, topic: position.topic, partition: position.partition, offset: position.offset, code }, 'record quarantined');
     void this.#committer
       .submit({ position, tracker: record.tracker, records: [{ topic: this.#options.layout.topics.quarantine, key: String(position.offset), value }] })
       .catch(() => undefined)
