@@ -32,7 +32,9 @@ async function lag(ctx: CliContext, flags: LagFlags): Promise<void> {
   await admin.connect();
   ctx.onClose(() => admin.disconnect());
 
-  const topics = ctx.layout.specs.map((spec) => spec.name);
+  // The deployment's topics as the broker has them, so retry tiers of any ladder are included.
+  const topicPrefix = `${ctx.env.DSR_TOPIC_PREFIX ?? ''}dsr.`;
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix));
   const groups = await collectGroupLag(admin, prefix, topics);
   if (flags.json) {
     ctx.output.line(JSON.stringify(groups, null, 2));
