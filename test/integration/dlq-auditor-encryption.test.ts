@@ -15,6 +15,7 @@ import {
 } from '../support/dlq-auditor';
 import { intakeTask, TEST_SUBJECT_KEY_SECRET, testSerde } from '../support/pipeline-fixtures';
 import { produceEncoded } from '../support/topic-records';
+import { produceRaw } from '../support/pipeline-fixtures';
 import { uniqueName } from '../support/environment';
 
 const run = promisify(execFile);
@@ -148,5 +149,19 @@ describe('dlq-auditor: encryption at rest', () => {
       const body = (await response.json()) as { personal: { task: { subject_email: string } } };
       assert.equal(body.personal.task.subject_email, task.subject_email);
     }
+  });
+
+  it('keeps a dead letter that does not decode, sealed, with the decode error code', async (t) => {
+    const harness = await startAuditor(t);
+    const garbage = Buffer.from('{"subject_email":"raw@example.test"}');
+    await produceRaw(t, harness.layout.topics.dlq, [{ key: 'k', value: garbage }]);
+    await waitForStored(harness, 1);
+
+    const record = await harness.api('viewer', 'GET', '/v1/records/1');
+    const opened = await harness.api('privacy_officer', 'GET', '/v1/records/1/personal');
+
+    assert.equal(record.body.record.kind, 'undecodable');
+    assert.equal(record.body.record.errorCode, 'DECODE_BAD_MAGIC_BYTE');
+    assert.deepEqual(Buffer.from(opened.body.personal.value, 'base64'), garbage);
   });
 });
