@@ -93,3 +93,61 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
     `records written by killed instances and aborted: ${everything.messages.length - mixed.length}`,
   );
 });
+
+test('ingest: SIGTERM mid-stream closes every step cleanly (exit 0) and a restart finishes exactly once', async (t) => {
+  const layout = await isolatedTopics(t);
+  const databaseUrl = await isolatedDatabase(t);
+  const serde = testSerde(layout);
+  const names = serviceNames();
+  const mixed = mixedTasks(400);
+  const config = {
+    consumerGroup: names.ingestGroup,
+    sourceSystems: TEST_SOURCE_SYSTEMS,
+    maxRecordsPerTransaction: 20,
+  };
+  const spawnIngest = () =>
+    startServiceProcess(t, {
+      service: 'ingest',
+      layout,
+      databaseUrl,
+      config,
+      transactionalIdPrefix: names.ingestTx,
+    });
+
+  const validated = await tapTopic(t, layout.topics.validated);
+  await produceRaw(
+    t,
+    layout.topics.intake,
+    await Promise.all(
+      mixed.map(async ({ task }) => ({
+        key: task.request_id,
+        value: await serde.encode(layout.topics.intake, task),
+      })),
+    ),
+  );
+
+  const first = spawnIngest();
+  await waitFor(() => validated.messages.length >= 100, {
+    timeoutMs: 120_000,
+    description: `ingest to validate 100 tasks (${first.output.slice(-3).join(' | ')})`,
+  });
+  assert.equal(await first.kill('SIGTERM'), '0', first.output.slice(-5).join('\n'));
+
+  const second = spawnIngest();
+  await waitFor(
+    async () =>
+      validated.messages.length >= mixed.length &&
+      (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
+    {
+      timeoutMs: 120_000,
+      intervalMs: 1_000,
+      description: `every task to be validated (${second.output.slice(-3).join(' | ')})`,
+    },
+  );
+  const counts = countBy(
+    await decodeAll<RoutedTask>(serde, layout.topics.validated, validated),
+    (task) => task.request_id,
+  );
+  for (const { task } of mixed) assert.equal(counts.get(task.request_id), 1, task.request_id);
+  assert.equal(validated.messages.length, mixed.length);
+});
