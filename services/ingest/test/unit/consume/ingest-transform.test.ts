@@ -43,7 +43,7 @@ function registry(down = false): SchemaRegistry {
   } as unknown as SchemaRegistry;
 }
 
-function transform(claim: ClaimOutcome, down = false): IngestTransform {
+function transform(claim: ClaimOutcome, down = false, lines: string[] = []): IngestTransform {
   const serde = new AvroSerde({
     registryUrl: 'http://registry.invalid',
     layout,
@@ -61,7 +61,11 @@ function transform(claim: ClaimOutcome, down = false): IngestTransform {
       clockSkewMs: 0,
     },
     subjectKeySecret: 'ingest-transform-unit-test-secret-0123456789',
-    logger: createLogger({ service: 'test', level: 'silent' }),
+    logger: createLogger({
+      service: 'test',
+      level: 'debug',
+      destination: { write: (line: string) => void lines.push(line) },
+    }),
   });
 }
 
@@ -181,5 +185,25 @@ describe('IngestTransform', () => {
     assert.match(keys[1]!, /^[0-9a-f]{64}$/);
     assert.deepEqual([keys[0], keys[2]], ['req-1', 'req-1']);
     assert.ok(produced.every((r) => !JSON.stringify(r.headers ?? {}).includes('example.test')));
+  });
+
+  it('when it quarantines a task, logs an error with coordinates and codes but no personal data', async () => {
+    const lines: string[] = [];
+    const bad = {
+      subject_email: 'private.person@@example.test',
+      changes: { name: 'Private Name' },
+    };
+    await transform({ kind: 'new' }, false, lines).transform(record(bad));
+    const errors = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const quarantined = errors.find((line) => line.msg === 'intake record quarantined');
+    assert.equal(quarantined?.level, 'error');
+    assert.equal(quarantined?.offset, '7');
+    assert.deepEqual(quarantined?.reason_codes, [
+      'VALIDATION_EMAIL_INVALID',
+      'VALIDATION_CHANGES_UNEXPECTED',
+    ]);
+    assert.ok(
+      lines.every((line) => !line.includes('private.person') && !line.includes('Private Name')),
+    );
   });
 });
