@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@dsr/shared';
 import {
@@ -85,6 +86,13 @@ describe('process configuration', () => {
       seed: 1,
       sources: {},
     });
+  });
+
+  it('when the demo config file is read, its sources are valid', () => {
+    const config = loadSimulatorConfig({}, join(__dirname, '..', '..', 'config', 'demo.json'));
+
+    assert.deepEqual(Object.keys(config.sources), ['crm', 'billing', 'marketing']);
+    assert.equal(config.port, 8070);
   });
 
   it('when the file is missing, it says which file could not be read', () => {
