@@ -1,4 +1,4 @@
-import { runService } from '@dsr/shared';
+import { createKafka, runService } from '@dsr/shared';
 import { DlqAuditor } from './auditor';
 import { auditorConfigFromEnv } from './config';
 
@@ -6,14 +6,24 @@ import { auditorConfigFromEnv } from './config';
 void runService({
   service: 'dlq-auditor',
   async start({ runtime, logger, fail }) {
+    const config = auditorConfigFromEnv();
     const auditor = new DlqAuditor({
-      ...auditorConfigFromEnv(),
+      ...config,
       logger,
       metricsRegistry: runtime.metrics.registry,
     });
     runtime.readiness.register('consumer', () => auditor.joined);
     runtime.onShutdown('close', 'dlq-auditor', () => auditor.close());
     await auditor.start();
+    await runtime.watchConsumerLag({
+      kafka: createKafka({
+        clientId: 'dsr-dlq-auditor-lag',
+        brokers: config.endpoints.kafkaBrokers,
+        logger,
+      }),
+      groupId: config.groupId,
+      topics: [config.layout.topics.dlq, config.layout.topics.quarantine],
+    });
     auditor.onCrash((error) => void fail(error, 'dead-letter consumer crashed'));
   },
 });

@@ -13,9 +13,11 @@ void runService({
   async start({ runtime, logger, fail }) {
     const endpoints = resolveEndpoints();
     const config = ingestConfigFromEnv();
+    const kafka = createKafka({ clientId: 'dsr-ingest', brokers: endpoints.kafkaBrokers, logger });
+    const layout = topicLayoutFromEnv();
     const ingest = new IngestService({
-      kafka: createKafka({ clientId: 'dsr-ingest', brokers: endpoints.kafkaBrokers, logger }),
-      layout: topicLayoutFromEnv(),
+      kafka,
+      layout,
       registryUrl: endpoints.schemaRegistryUrl,
       databaseUrl: endpoints.databaseUrl,
       config,
@@ -30,5 +32,10 @@ void runService({
     runtime.onShutdown('close', 'ingest', () => ingest.close());
     ingest.on('crash', (error) => void fail(error, 'consumer crashed'));
     await ingest.start();
+    await runtime.watchConsumerLag({
+      kafka,
+      groupId: config.consumerGroup,
+      topics: [layout.topics.intake],
+    });
   },
 });

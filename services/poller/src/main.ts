@@ -1,4 +1,10 @@
-import { ConfigError, resolveEndpoints, runService, topicLayoutFromEnv } from '@dsr/shared';
+import {
+  ConfigError,
+  createKafka,
+  resolveEndpoints,
+  runService,
+  topicLayoutFromEnv,
+} from '@dsr/shared';
 import { loadPollerConfig } from './config/poller-config';
 import { Poller } from './poller';
 
@@ -17,9 +23,11 @@ void runService({
     }
 
     const endpoints = resolveEndpoints();
+    const config = loadPollerConfig(path);
+    const layout = topicLayoutFromEnv();
     const poller = new Poller({
-      config: loadPollerConfig(path),
-      layout: topicLayoutFromEnv(),
+      config,
+      layout,
       kafkaBrokers: endpoints.kafkaBrokers,
       schemaRegistryUrl: endpoints.schemaRegistryUrl,
       logger,
@@ -29,5 +37,12 @@ void runService({
     runtime.readiness.register('consumer', () => poller.joined);
     runtime.onShutdown('drain', 'poller', () => poller.close());
     await poller.start();
+
+    const { topics, retryTiers } = layout;
+    await runtime.watchConsumerLag({
+      kafka: createKafka({ clientId: 'dsr-poller-lag', brokers: endpoints.kafkaBrokers, logger }),
+      groupId: config.consumerGroup,
+      topics: [topics.tasksHigh, topics.tasksStandard, ...retryTiers.map((tier) => tier.topic)],
+    });
   },
 });

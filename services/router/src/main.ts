@@ -12,12 +12,15 @@ void runService({
   service: 'router',
   async start({ runtime, logger, fail }) {
     const endpoints = resolveEndpoints();
+    const config = routerConfigFromEnv();
+    const kafka = createKafka({ clientId: 'dsr-router', brokers: endpoints.kafkaBrokers, logger });
+    const layout = topicLayoutFromEnv();
     const router = new RouterService({
-      kafka: createKafka({ clientId: 'dsr-router', brokers: endpoints.kafkaBrokers, logger }),
-      layout: topicLayoutFromEnv(),
+      kafka,
+      layout,
       registryUrl: endpoints.schemaRegistryUrl,
       databaseUrl: endpoints.databaseUrl,
-      config: routerConfigFromEnv(),
+      config,
       subjectKeySecret: subjectKeySecretFromEnv(),
       logger,
       metrics: runtime.metrics,
@@ -29,5 +32,10 @@ void runService({
     runtime.onShutdown('close', 'router', () => router.close());
     router.on('crash', (error) => void fail(error, 'consumer crashed'));
     await router.start();
+    await runtime.watchConsumerLag({
+      kafka,
+      groupId: config.consumerGroup,
+      topics: [layout.topics.validated],
+    });
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/load-config';
 import type { Logger } from '../logging/logger';
+import { startLagReporter, type LagReporter, type LagReporterOptions } from './lag-reporter';
 import { createPipelineMetrics, type PipelineMetrics } from './metrics';
 import { startOpsServer, type OpsServer } from './ops-server';
 import { Readiness } from './readiness';
@@ -62,6 +63,11 @@ export interface ServiceRuntime {
   shutdown(reason?: string): Promise<ShutdownReport>;
   /** Closes on SIGTERM/SIGINT and exits; returns a function that removes the handlers. */
   closeOnSignals(options?: Omit<SignalHandlingOptions, 'logger'>): () => void;
+  /**
+   * Keeps the `dsr_consumer_lag` gauge current for a consumer group and stops measuring when
+   * the service closes.
+   */
+  watchConsumerLag(options: Omit<LagReporterOptions, 'metrics' | 'logger'>): Promise<LagReporter>;
 }
 
 /** Creates the metrics, readiness and close of a service and starts its ops endpoint. */
@@ -95,6 +101,11 @@ export async function startServiceRuntime(options: ServiceRuntimeOptions): Promi
     shutdown: (reason) => (closing ??= closeAll(coordinator, server, reason)),
     closeOnSignals: (signalOptions = {}) =>
       closeOnSignals(runtime, { ...signalOptions, logger: options.logger }),
+    watchConsumerLag: async (lagOptions) => {
+      const reporter = await startLagReporter({ ...lagOptions, metrics, logger: options.logger });
+      coordinator.register('close', 'lag-reporter', () => reporter.close());
+      return reporter;
+    },
   };
   return runtime;
 }
