@@ -4,7 +4,8 @@ import { installAccessControl } from './access-control';
 import type { CredentialStore } from './credentials';
 import { errorHandler } from './http-errors';
 import { registerAuditRoutes } from './routes/audit-routes';
-import { registerRecordRoutes } from './routes/record-routes';
+import { registerReadRoutes } from './routes/read-routes';
+import { registerTriageRoutes } from './routes/triage-routes';
 import type { TriageContext } from './triage-context';
 
 export interface TriageApiOptions extends TriageContext {
@@ -28,7 +29,8 @@ export function createTriageApi(options: TriageApiOptions): FastifyInstance {
   app.setErrorHandler(errorHandler(logger));
   installAccessControl(app, { pool: options.pool, credentials: options.credentials, logger });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  registerRecordRoutes(app, options);
+  registerReadRoutes(app, options);
+  registerTriageRoutes(app, options);
   registerAuditRoutes(app, options);
   return app;
 }

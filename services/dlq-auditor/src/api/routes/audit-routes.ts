@@ -7,7 +7,7 @@ import { exactReport } from '../../reports/exact-report';
 import { parseReportRequest } from '../../reports/report-request';
 import { budgetStatus, releasePrivateReport } from '../../privacy/private-report';
 import type { TriageContext } from '../triage-context';
-import { parse } from './record-routes';
+import { parseInput } from '../parse-input';
 
 const accessQuery = z.object({
   before: z
@@ -26,7 +26,7 @@ export function registerAuditRoutes(app: FastifyInstance, context: TriageContext
   );
 
   app.get('/v1/access-log', { config: { permission: 'access-log:read' } }, async (request) => {
-    const query = parse(accessQuery, request.query, 'query');
+    const query = parseInput(accessQuery, request.query, 'query');
     return { entries: await readAccessLog(pool, { beforeId: query.before, limit: query.limit }) };
   });
 
