@@ -7,9 +7,10 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 /**
  * A source's own listener, on a port of its own. It serves only that source's routes, through
- * the same application as the shared port, with or without the `/sources/<name>` prefix. Closing it is how a source refuses connections for
- * real: the kernel answers a connect to a port nobody listens on with a reset, which clients see
- * as ECONNREFUSED. It opens again on the same port.
+ * the same application as the shared port, with or without the `/sources/<name>` prefix.
+ * Closing it is how a source refuses connections for real: the kernel answers a connect to a
+ * port nobody listens on with a reset, which clients see as ECONNREFUSED. It opens again on the
+ * same port.
  */
 export class SourceListener {
   readonly #host: string;

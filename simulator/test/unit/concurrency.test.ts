@@ -3,7 +3,14 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
 import { waitFor } from '../../../test/support/wait-for';
-import { call, clientFor, simulatorFor } from './harness';
+import { call, clientFor, simulatorFor, submit } from './harness';
+
+// Answers given before any work: these submits started no job.
+const EARLY_STATUSES = ['500', '429', '503', '401', '403', '422'];
+
+function countOf(byStatus: Record<string, number>, statuses: string[]): number {
+  return statuses.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+}
 
 describe('concurrency counters', () => {
   it('when requests overlap, the peak counts them per source and globally', async (t) => {
@@ -72,6 +79,49 @@ describe('concurrency counters', () => {
     assert.equal(excess.headers['retry-after'], '3');
     await client.destroy();
     await Promise.all(held);
+  });
+
+  it('when a burst meets every kind of fault, each request is counted out once', async (t) => {
+    const sim = await simulatorFor(t, {
+      seed: 5,
+      sources: {
+        crm: {
+          latency: { kind: 'uniform', minMs: 0, maxMs: 5 },
+          slowDelayMs: 20,
+          faults: {
+            serverError: 0.1,
+            rateLimited: 0.05,
+            unavailable: 0.05,
+            reset: 0.1,
+            unauthorized: 0.05,
+            forbidden: 0.05,
+            unprocessable: 0.05,
+            slow: 0.1,
+            lostResponse: 0.1,
+          },
+        },
+      },
+    });
+    const client = clientFor(t, { connections: 30 });
+    const attempts = Array.from({ length: 300 }, (_, index) =>
+      submit(client, sim.sourceUrl('crm'), `r-${index}`).catch(() => undefined),
+    );
+
+    await Promise.all(attempts);
+    const counters = await waitFor(() => sim.counters().inFlight === 0 && sim.counters(), {
+      description: 'every request to be counted out',
+    });
+
+    const crm = counters.sources.crm!;
+    const outcomes = Object.values(crm.byStatus).reduce((sum, count) => sum + count, 0);
+    assert.equal(crm.requests, 300);
+    assert.equal(outcomes, 300);
+    assert.equal(counters.requests, 300);
+    assert.ok((crm.byStatus.reset ?? 0) > 0 && (crm.byStatus['202'] ?? 0) > 0);
+    // Resets before and after the work look alike from outside, hence the bounds.
+    assert.ok(crm.jobsStarted >= (crm.byStatus['202'] ?? 0));
+    assert.ok(crm.jobsStarted <= crm.submits - countOf(crm.byStatus, EARLY_STATUSES));
+    assert.equal(crm.idempotentReplays, 0);
   });
 
   it('when requests follow one another, the peak stays at one', async (t) => {
