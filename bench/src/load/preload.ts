@@ -79,27 +79,34 @@ export async function paceLane(
   }
 }
 
+/** One intake task to send: its id and what kind of task it is. */
+export interface IntakeOrder {
+  requestId: string;
+  kind: TaskKind;
+}
+
 /**
- * Writes intake tasks as an upstream system would, returning when each was acknowledged, by
- * request id. `received_at` is the moment the record was built, just before it was sent.
+ * Writes intake tasks as a burst from an upstream system, as fast as the broker takes them.
+ * Returns when each task was built (its `received_at`), by request id.
  */
-export async function sendIntake(
+export async function sendIntakeBurst(
   context: BenchContext,
   layout: BenchLayout,
-  tasks: readonly { requestId: string; kind: TaskKind }[],
-  serde: AvroSerde = serdeFor(context, layout),
+  orders: readonly IntakeOrder[],
 ): Promise<Map<string, number>> {
   const topic = layout.layout.topics.intake;
+  const sample = intakeTask(orders[0]!.requestId, orders[0]!.kind);
+  const encode = await fastEncoder(serdeFor(context, layout), topic, 'intake-task.avsc', sample);
   const sentAt = new Map<string, number>();
 
   await produceBulk(context.kafka, {
     topic,
-    count: tasks.length,
-    record: async (index) => {
-      const { requestId, kind } = tasks[index]!;
+    count: orders.length,
+    record: (index) => {
+      const { requestId, kind } = orders[index]!;
       const now = Date.now();
       sentAt.set(requestId, now);
-      return { key: requestId, value: await serde.encode(topic, intakeTask(requestId, kind, now)) };
+      return { key: requestId, value: encode(intakeTask(requestId, kind, now)) };
     },
   });
   return sentAt;

@@ -10,6 +10,11 @@ export interface TaskOutcome {
   stage: 'succeeded' | 'dead_lettered';
   /** When the outcome happened, by the clock of the service that recorded it (epoch ms). */
   occurredAt: number;
+  /**
+   * When this reader saw the outcome on the audit topic (read_committed, so after the service's
+   * transaction committed): the moment an auditor could know it (epoch ms).
+   */
+  observedAt: number;
   lane: string | null;
   attempt: number;
 }
@@ -115,6 +120,7 @@ export class AuditWatch {
       requestId: event.request_id,
       stage: event.stage as TaskOutcome['stage'],
       occurredAt: event.occurred_at,
+      observedAt: Date.now(),
       lane: event.lane,
       attempt: event.attempt ?? 0,
     };

@@ -58,7 +58,7 @@ export async function startPipeline(context: BenchContext, spec: PipelineSpec): 
     const pollerConfig = writePollerConfig(context, spec, outDir, simulatorPort);
     processes.push(await startService(context, spec, outDir, 'poller', { POLLER_CONFIG: pollerConfig }));
     for (const stage of spec.stages) {
-      processes.push(await startService(context, spec, outDir, stage, stageEnv(context, spec, stage, outDir)));
+      processes.push(await startService(context, spec, outDir, stage, stageEnv(spec, stage, outDir)));
     }
   } catch (error) {
     await stop();
@@ -123,14 +123,16 @@ function profiling(name: string): boolean {
   return wanted.includes(name) || wanted.includes('all');
 }
 
-function stageEnv(context: BenchContext, spec: PipelineSpec, stage: Stage, outDir: string): Record<string, string> {
+function stageEnv(spec: PipelineSpec, stage: Stage, outDir: string): Record<string, string> {
   const group = `${spec.layout.prefix}${stage}`;
   if (stage === 'ingest') {
     const configFile = join(outDir, 'ingest.json');
     writeFileSync(configFile, JSON.stringify({ consumerGroup: group, sourceSystems: [BENCH_SOURCE] }));
     return { INGEST_CONFIG_FILE: configFile, DSR_TRANSACTIONAL_ID_PREFIX: group };
   }
-  return { DSR_TRANSACTIONAL_ID_PREFIX: group };
+  const configFile = join(outDir, 'router.json');
+  writeFileSync(configFile, JSON.stringify({ consumerGroup: group }));
+  return { ROUTER_CONFIG_FILE: configFile, DSR_TRANSACTIONAL_ID_PREFIX: group };
 }
 
 function writePollerConfig(
