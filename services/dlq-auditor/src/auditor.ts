@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { AvroSerde, createKafka, type Logger } from '@dsr/shared';
+import { AvroSerde, createKafka, type Logger, type PipelineMetrics } from '@dsr/shared';
 import { createTriageApi } from './api/triage-api';
 import { createAuditorMetrics, type AuditorMetrics } from './auditor-metrics';
 import { HeadPublisher } from './chain/head-publisher';
@@ -19,6 +19,10 @@ export interface AuditorOptions extends AuditorConfig {
   logger: Logger;
   /** Where the auditor's metrics go; default a registry of its own. */
   metricsRegistry?: Registry;
+  /** The shared pipeline metrics (records consumed by topic), when run under the runtime. */
+  pipelineMetrics?: PipelineMetrics;
+  /** A Kafka client to share; default one of its own. */
+  kafka?: Kafka;
   /** Randomness for report noise; default the operating system's CSPRNG. */
   random?: RandomSource;
 }
@@ -72,11 +76,13 @@ export class DlqAuditor {
     pool.on('error', (err) => this.log.warn({ err }, 'idle database connection failed'));
     this.pool = pool;
 
-    const kafka = createKafka({
-      clientId: 'dsr-dlq-auditor',
-      brokers: options.endpoints.kafkaBrokers,
-      logger: options.logger,
-    });
+    const kafka =
+      options.kafka ??
+      createKafka({
+        clientId: 'dsr-dlq-auditor',
+        brokers: options.endpoints.kafkaBrokers,
+        logger: options.logger,
+      });
     const serde = new AvroSerde({
       registryUrl: options.endpoints.schemaRegistryUrl,
       layout: options.layout,
@@ -116,7 +122,7 @@ export class DlqAuditor {
   }
 
   private async startIngestion(
-    kafka: ReturnType<typeof createKafka>,
+    kafka: Kafka,
     serde: AvroSerde,
     pool: Pool,
   ): Promise<void> {
@@ -136,7 +142,8 @@ export class DlqAuditor {
       logger: this.options.logger,
       groupId: this.options.groupId,
       topics: [layout.topics.dlq, layout.topics.quarantine],
-      onAppended: (appended, duplicates) => {
+      onAppended: (topic, appended, duplicates) => {
+        this.options.pipelineMetrics?.recordsConsumed.inc({ topic }, appended + duplicates);
         this.metrics.recordsStored.inc(appended);
         this.metrics.duplicatesSkipped.inc(duplicates);
       },

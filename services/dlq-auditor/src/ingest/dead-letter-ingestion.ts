@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from '@dsr/shared';
 import type { Keyring } from '../crypto/keyring';
+import type { IncomingRecord } from './incoming-record';
 import { appendRecords } from './record-appender';
 import type { RecordDecoder } from './record-decoder';
 
@@ -16,8 +17,8 @@ export interface IngestionOptions {
   groupId?: string;
   /** Topics consumed: the dead-letter and quarantine topics. */
   topics: readonly string[];
-  /** Called with the number of records appended per batch (for metrics). */
-  onAppended?: (appended: number, duplicates: number) => void;
+  /** Called after each stored batch with its topic and counts (for metrics). */
+  onAppended?: (topic: string, appended: number, duplicates: number) => void;
 }
 
 /** Defaults of {@link IngestionOptions}. */
@@ -82,24 +83,9 @@ export class DeadLetterIngestion extends EventEmitter {
   }: EachBatchPayload): Promise<void> {
     if (!isRunning() || batch.messages.length === 0) return;
 
-    const records = await Promise.all(
-      batch.messages.map((message) =>
-        this.settings.decoder.decode({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          timestampMs: Number(message.timestamp),
-        }),
-      ),
-    );
-
-    const { appended, duplicates } = await appendRecords(
-      this.settings.pool,
-      records,
-      this.settings.keyring,
-    );
+    const records = await Promise.all(batch.messages.map((m) => this.decode(batch, m)));
+    const { pool, keyring } = this.settings;
+    const { appended, duplicates } = await appendRecords(pool, records, keyring);
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(lastOffset);
     // Committed only now, after the records are durable in the database.
@@ -112,10 +98,21 @@ export class DeadLetterIngestion extends EventEmitter {
     ]);
     await heartbeat();
 
-    this.settings.onAppended?.(appended, duplicates);
+    this.settings.onAppended?.(batch.topic, appended, duplicates);
     this.log.debug(
       { topic: batch.topic, partition: batch.partition, lastOffset, appended, duplicates },
       'batch stored',
     );
+  }
+
+  private decode(batch: Batch, message: KafkaMessage): Promise<IncomingRecord> {
+    return this.settings.decoder.decode({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      timestampMs: Number(message.timestamp),
+    });
   }
 }

@@ -56,21 +56,7 @@ export async function exactReport(
     Number.MAX_SAFE_INTEGER,
   );
 
-  const totals = await pool.query<Record<string, number | null>>(
-    `SELECT count(*) FILTER (WHERE kind = 'dead_letter')::int AS dead_letters,
-            count(*) FILTER (WHERE kind = 'quarantine')::int AS quarantined,
-            count(*) FILTER (WHERE kind = 'undecodable')::int AS undecodable,
-            count(DISTINCT request_id) FILTER (WHERE kind = 'dead_letter')::int AS requests,
-            count(*) FILTER (WHERE kind = 'dead_letter' AND occurred_at > deadline)::int
-              AS past_deadline,
-            percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
-            percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
-            max(ms) AS max
-     FROM (SELECT *, (extract(epoch FROM occurred_at - received_at) * 1000)::bigint::float8 AS ms
-           FROM auditor.audit_record WHERE occurred_at >= $1 AND occurred_at < $2) r`,
-    range,
-  );
-  const t = totals.rows[0]!;
+  const t = await totalsOver(pool, range);
 
   return {
     from: request.from.toISOString(),
@@ -87,4 +73,34 @@ export async function exactReport(
     },
     timeToDeadLetterMs: { p50: t.p50 ?? null, p95: t.p95 ?? null, max: t.max ?? null },
   };
+}
+
+type Totals = Record<
+  | 'dead_letters'
+  | 'quarantined'
+  | 'undecodable'
+  | 'requests'
+  | 'past_deadline'
+  | 'p50'
+  | 'p95'
+  | 'max',
+  number | null
+>;
+
+async function totalsOver(pool: Pool, range: Date[]): Promise<Totals> {
+  const { rows } = await pool.query<Totals>(
+    `SELECT count(*) FILTER (WHERE kind = 'dead_letter')::int AS dead_letters,
+            count(*) FILTER (WHERE kind = 'quarantine')::int AS quarantined,
+            count(*) FILTER (WHERE kind = 'undecodable')::int AS undecodable,
+            count(DISTINCT request_id) FILTER (WHERE kind = 'dead_letter')::int AS requests,
+            count(*) FILTER (WHERE kind = 'dead_letter' AND occurred_at > deadline)::int
+              AS past_deadline,
+            percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+            percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
+            max(ms) AS max
+     FROM (SELECT *, (extract(epoch FROM occurred_at - received_at) * 1000)::bigint::float8 AS ms
+           FROM auditor.audit_record WHERE occurred_at >= $1 AND occurred_at < $2) r`,
+    range,
+  );
+  return rows[0]!;
 }
