@@ -10,7 +10,18 @@ interface Running {
   spec: ServiceSpec;
   child: ChildProcess;
   log: WriteStream;
-  exited: Promise<void>;
+  /** The exit code, or the signal's name, once the process has ended. */
+  exited: Promise<string>;
+  /** Whether the stop was asked for (and so is not reported as unexpected). */
+  stopping: boolean;
+}
+
+/** How a stopped process ended. */
+export interface StopResult {
+  /** The exit code, or the name of the signal that ended it. */
+  exit: string;
+  /** Whether it overstayed the stop bound and had to be killed. */
+  killed: boolean;
 }
 
 export interface SupervisorOptions {
@@ -60,17 +71,27 @@ export class Supervisor {
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
 
-    const exited = once(child, 'exit').then(([code, sig]) => {
-      if (!this.#stopping)
-        this.#onUnexpectedExit(spec.name, String(sig ?? code), this.logFile(spec.name));
+    const running: Running = { spec, child, log, exited: Promise.resolve(''), stopping: false };
+    running.exited = once(child, 'exit').then(([code, sig]) => {
+      const exit = String(sig ?? code);
+      if (!running.stopping) this.#onUnexpectedExit(spec.name, exit, this.logFile(spec.name));
+      return exit;
     });
-    this.#running.push({ spec, child, log, exited });
+    this.#running.push(running);
     await this.#waitReady(spec, child, signal);
   }
 
-  /** The process ids, by name, of what runs. */
-  pids(): Record<string, number | undefined> {
-    return Object.fromEntries(this.#running.map((r) => [r.spec.name, r.child.pid]));
+  /** The process id of the named process while it runs. */
+  pid(name: string): number | undefined {
+    return this.#current(name)?.child.pid;
+  }
+
+  /** Stops the named process (SIGTERM, then SIGKILL past the bound) and tells how it ended. */
+  async stop(name: string): Promise<StopResult> {
+    const running = this.#current(name);
+    if (!running) throw new DsrError('INTERNAL', `${name} is not running`, { context: { name } });
+
+    return this.#stop(running);
   }
 
   /** Stops every process, last started first; idempotent. */
@@ -79,20 +100,35 @@ export class Supervisor {
     return this.#stopping;
   }
 
+  #current(name: string): Running | undefined {
+    return [...this.#running]
+      .reverse()
+      .find(
+        (r) => r.spec.name === name && r.child.exitCode === null && r.child.signalCode === null,
+      );
+  }
+
   async #stopInOrder(): Promise<void> {
     for (const running of [...this.#running].reverse()) {
       await this.#stop(running);
     }
   }
 
-  async #stop({ child, exited, log }: Running): Promise<void> {
+  async #stop(running: Running): Promise<StopResult> {
+    const { child, log } = running;
+    running.stopping = true;
+    let killed = false;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.#settings.stopTimeoutMs);
-      await exited;
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, this.#settings.stopTimeoutMs);
+      await running.exited;
       clearTimeout(timer);
     }
     log.end();
+    return { exit: await running.exited, killed };
   }
 
   async #waitReady(spec: ServiceSpec, child: ChildProcess, signal: AbortSignal): Promise<void> {
