@@ -41,7 +41,7 @@ export interface BenchScale {
 /** A full run: the sizes the targets are stated for; about 15 minutes on a 2-core machine. */
 export const FULL_SCALE: Readonly<BenchScale> = Object.freeze({
   ceilingRecords: 2_000_000,
-  throughputTasks: 100_000,
+  throughputTasks: 50_000,
   backlogTasks: 100_000,
   probesPerSec: 20,
   efficiencyTasks: 20_000,

@@ -26,6 +26,14 @@ export interface ScheduledRetry {
   notBefore: number;
 }
 
+/** What an {@link AuditWatch} keeps besides outcomes. */
+export interface AuditWatchOptions {
+  /** Also read the retry tiers and keep attempt start times; default false. */
+  retries?: boolean;
+  /** Tasks whose every stage time is kept, e.g. probes; default none. */
+  traced?: (requestId: string) => boolean;
+}
+
 const OUTCOME_STAGES: ReadonlySet<string> = new Set(['succeeded', 'dead_lettered']);
 
 /**
@@ -39,16 +47,20 @@ export class AuditWatch {
   readonly attemptStarts = new Map<string, number>();
   /** Retries by the attempt they follow, keyed `requestId#n` (n = attempts spent so far). */
   readonly retries = new Map<string, ScheduledRetry>();
+  /** For traced tasks: when each stage happened (first occurrence), by request id. */
+  readonly stages = new Map<string, Map<string, number>>();
   readonly #layout: BenchLayout;
   readonly #serde: AvroSerde;
   readonly #consumer: Consumer;
   readonly #watchRetries: boolean;
   readonly #tierByTopic: Map<string, string>;
+  readonly #traced: (requestId: string) => boolean;
   #onOutcome: ((outcome: TaskOutcome) => void) | undefined;
 
-  constructor(context: BenchContext, layout: BenchLayout, options: { retries?: boolean } = {}) {
+  constructor(context: BenchContext, layout: BenchLayout, options: AuditWatchOptions = {}) {
     this.#layout = layout;
     this.#watchRetries = options.retries ?? false;
+    this.#traced = options.traced ?? (() => false);
     this.#serde = new AvroSerde({
       registryUrl: context.stack.endpoints.schemaRegistryUrl,
       layout: layout.layout,
@@ -110,6 +122,11 @@ export class AuditWatch {
   #noteEvent(event: AuditEvent): void {
     if (event.request_id === null) return;
 
+    if (this.#traced(event.request_id)) {
+      const stages = this.stages.get(event.request_id) ?? new Map<string, number>();
+      if (!stages.has(event.stage)) stages.set(event.stage, event.occurred_at);
+      this.stages.set(event.request_id, stages);
+    }
     if (event.stage === 'attempt_started' && this.#watchRetries && event.attempt !== null) {
       this.attemptStarts.set(`${event.request_id}#${event.attempt}`, event.occurred_at);
       return;

@@ -6,6 +6,7 @@ import { preloadLane } from '../load/preload';
 import { ProbeSender } from '../load/probe-sender';
 import type { TaskKind } from '../load/task-samples';
 import { AuditWatch } from '../observe/audit-watch';
+import { stageBreakdown, type TaskMoments } from '../observe/stage-breakdown';
 import { formatMs, formatRate } from '../report/format';
 import { emptyResult, type ResultRow, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
@@ -25,7 +26,7 @@ const CONCURRENCY = 64;
 export async function measurePriority(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
   const backlog = context.scale.backlogTasks;
   const layout = await createBenchLayout(context, 'priority');
-  const watch = new AuditWatch(context, layout);
+  const watch = new AuditWatch(context, layout, { traced: (id) => id.includes('-probe-high-') });
   const probes = new ProbeSender(context, layout);
 
   try {
@@ -49,7 +50,11 @@ export async function measurePriority(context: BenchContext, _findings: BenchFin
     });
 
     const result = emptyResult();
-    result.rows.push(latencyRow(watch, probes, 'high'), latencyRow(watch, probes, 'standard'));
+    result.rows.push(
+      latencyRow(watch, probes, 'high'),
+      { measure: 'high latency by hop, p50 / p99', value: stageBreakdown(highMoments(watch, probes)) },
+      latencyRow(watch, probes, 'standard'),
+    );
     result.rows.push({
       measure: `standard backlog of ${backlog.toLocaleString('en-US')} drained in`,
       value: `${formatMs(drainMs)} (${formatRate((backlog * 1000) / drainMs)} tasks/s)`,
@@ -85,6 +90,21 @@ function outcomesOfProbes(watch: AuditWatch, probes: ProbeSender): number {
   let count = 0;
   for (const id of probes.sent.keys()) if (watch.outcomes.has(id)) count += 1;
   return count;
+}
+
+/** Each high-priority probe's moments: sent, its audit stages, and when its outcome was read. */
+function highMoments(watch: AuditWatch, probes: ProbeSender): TaskMoments[] {
+  const all: TaskMoments[] = [];
+  for (const probe of probes.sent.values()) {
+    const outcome = watch.outcomes.get(probe.requestId);
+    if (probe.kind !== 'high' || !outcome) continue;
+
+    const moments = new Map(watch.stages.get(probe.requestId));
+    moments.set('sent', probe.sentAt);
+    moments.set('observed', outcome.observedAt);
+    all.push(moments);
+  }
+  return all;
 }
 
 function latencyRow(watch: AuditWatch, probes: ProbeSender, kind: TaskKind): ResultRow {
