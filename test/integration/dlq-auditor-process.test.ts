@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { digestOf } from '@dsr/dlq-auditor';
 import { REPO_ROOT } from '@dsr/shared';
-import { deadLetter, masterKey, produceDeadLetters, queryAs } from '../support/dlq-auditor';
+import {
+  deadLetter,
+  dropRole,
+  masterKey,
+  produceDeadLetters,
+  queryAs,
+} from '../support/dlq-auditor';
 import {
   isolatedDatabase,
   isolatedTopics,
@@ -74,8 +80,7 @@ describe('dlq-auditor: process and command entries', () => {
     t.after(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
-      await queryAs(ownerUrl, `DROP OWNED BY "${role}"`).catch(() => undefined);
-      await queryAs(ownerUrl, `DROP ROLE IF EXISTS "${role}"`).catch(() => undefined);
+      await dropRole(ownerUrl, role);
     });
     await waitFor(
       async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => null))?.ok,

@@ -58,6 +58,15 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     });
     assert.deepEqual(lookup.body.records, []);
 
+    const keys = await harness.ownerQuery<{ position: string }>(
+      `SELECT a.position FROM auditor.audit_record a
+       JOIN auditor.data_key k ON k.id = a.data_key_id ORDER BY a.position`,
+    );
+    assert.deepEqual(
+      keys.map((k) => k.position),
+      [newPosition],
+      'no wrapped key is left for the shredded record',
+    );
     const shreds = await harness.ownerQuery<{ position: string }>(
       'SELECT position FROM auditor.shred_event',
     );

@@ -61,6 +61,13 @@ const OPERATIONS: readonly Operation[] = [
     allowed: ['operator'],
   },
   {
+    name: 'replay a record',
+    method: 'POST',
+    path: '/v1/records/1/replay',
+    body: {},
+    allowed: ['operator'],
+  },
+  {
     name: 'verify the chain',
     method: 'POST',
     path: '/v1/chain/verify',

@@ -167,7 +167,11 @@ export async function queryAs<R extends object = Record<string, unknown>>(
   }
 }
 
-async function dropRole(ownerUrl: string, role: string): Promise<void> {
+/**
+ * Drops a test's service role: its grants in the test database first, or, when that database is
+ * already gone, the role alone through the maintenance database.
+ */
+export async function dropRole(ownerUrl: string, role: string): Promise<void> {
   const client = new Client({ connectionString: ownerUrl });
   await client.connect().catch(() => undefined);
   try {

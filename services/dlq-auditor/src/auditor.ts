@@ -121,11 +121,7 @@ export class DlqAuditor {
     return this.closing;
   }
 
-  private async startIngestion(
-    kafka: Kafka,
-    serde: AvroSerde,
-    pool: Pool,
-  ): Promise<void> {
+  private async startIngestion(kafka: Kafka, serde: AvroSerde, pool: Pool): Promise<void> {
     const { layout } = this.options;
     const decoder = new RecordDecoder({
       serde,

@@ -79,6 +79,7 @@ export async function releasePrivateReport(
   const periods = budgetPeriods(request.from, request.to);
   const buckets = periodsBetween(request.from, request.to, request.granularity);
   const known = dimensionValues(policy.sourceSystems);
+  // An oversized grid is refused before any budget is spent on it.
   fillGrid([], buckets, request.groupBy, known, policy.maxCells);
 
   const reportId = randomUUID();
