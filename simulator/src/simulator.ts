@@ -194,9 +194,14 @@ export class Simulator implements SimulatorControl {
     return this.#entry(name).system.counters.snapshot();
   }
 
-  /** Submits and jobs started for one request id at one source. */
+  /** Submits, jobs started and faults met by one request id at one source. */
   requestIdCounters(name: string, requestId: string): RequestIdCounters {
     return this.#entry(name).system.counters.forRequestId(requestId);
+  }
+
+  /** Submits, jobs and faults of every request id a source has seen, by request id. */
+  allRequestIdCounters(name: string): Record<string, RequestIdCounters> {
+    return this.#entry(name).system.counters.allRequestIds();
   }
 
   /**

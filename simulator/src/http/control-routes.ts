@@ -29,6 +29,7 @@ export interface SimulatorControl {
   counters(): SimulatorCounters;
   sourceCounters(name: string): SourceCountersSnapshot;
   requestIdCounters(name: string, requestId: string): RequestIdCounters;
+  allRequestIdCounters(name: string): Record<string, RequestIdCounters>;
   resetCounters(options?: { jobs?: boolean; sources?: string[] }): void;
 }
 
@@ -81,6 +82,9 @@ function registerCounterRoutes(app: FastifyInstance, control: SimulatorControl):
   app.get('/control/counters', async () => control.counters());
   app.get<Named>('/control/sources/:source/counters', async (request) =>
     control.sourceCounters(request.params.source),
+  );
+  app.get<Named>('/control/sources/:source/request-ids', async (request) =>
+    control.allRequestIdCounters(request.params.source),
   );
   app.get<{ Params: { source: string; requestId: string } }>(
     '/control/sources/:source/request-ids/:requestId',

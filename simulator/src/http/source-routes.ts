@@ -10,6 +10,12 @@ import { parseWorkOrder, readIdempotencyKey } from './work-order';
 type SourceRequest = FastifyRequest<{ Params: { source: string } }>;
 type JobRequest = FastifyRequest<{ Params: { source: string; jobId: string } }>;
 
+// A submit's order and the fault it drew.
+interface TakenOrder {
+  order: WorkOrder;
+  fault: FaultKind | undefined;
+}
+
 const REPLAYED = Object.freeze({ 'idempotent-replayed': 'true' });
 
 /**
@@ -53,7 +59,7 @@ async function submitJob(
   const submitted = source.startJob(key, taken.order, nowMs, {
     forceFailure: taken.fault === 'job-failed',
   });
-  if (!countJob(exchange, taken.order, submitted)) return reply;
+  if (!countJob(exchange, taken, submitted)) return reply;
 
   const body = jobBody(source.name, submitted.job, nowMs, source.knobs.resultRecords);
   await deliver(exchange, taken.fault, 202, body, replayHeaders(submitted));
@@ -68,11 +74,14 @@ async function showJob(
 ): Promise<FastifyReply> {
   const exchange = admittedExchange(request);
   const { source } = exchange;
-  const fault = source.randomFault();
-  if (answerEarly(exchange, fault)) return reply;
-
   const nowMs = context.clock();
   const job = source.jobs.find(request.params.jobId, nowMs);
+  const fault = source.randomFault();
+  if (fault !== undefined && job !== undefined) {
+    source.counters.countFault(job.order.requestId, fault);
+  }
+  if (answerEarly(exchange, fault)) return reply;
+
   if (job === undefined) {
     exchange.answer(404, errorBody('unknown_job', 'the source knows no job with this id'));
     return reply;
@@ -107,7 +116,7 @@ async function executeNow(
     forceFailure: taken.fault === 'job-failed',
     instant: true,
   });
-  if (!countJob(exchange, taken.order, submitted)) return reply;
+  if (!countJob(exchange, taken, submitted)) return reply;
 
   if (submitted.job.outcome === 'failed') {
     const failed = errorBody('job_failed', 'the source could not do it');
@@ -123,10 +132,7 @@ async function executeNow(
  * Reads a submit's body, counts the submit and draws its fault; answers and returns undefined
  * when the body is bad or the fault strikes before any work.
  */
-function takeOrder(
-  exchange: Exchange,
-  body: unknown,
-): { order: WorkOrder; fault: FaultKind | undefined } | undefined {
+function takeOrder(exchange: Exchange, body: unknown): TakenOrder | undefined {
   const parsed = parseWorkOrder(body);
   if (!parsed.ok) {
     exchange.answer(400, errorBody('invalid_request', parsed.reason));
@@ -137,17 +143,25 @@ function takeOrder(
   const { order } = parsed;
   source.counters.countSubmit(order.requestId);
   const fault = source.forcedFault(order.requestId) ?? source.randomFault();
+  if (fault !== undefined) source.counters.countFault(order.requestId, fault);
   return answerEarly(exchange, fault) ? undefined : { order, fault };
 }
 
 // Counts a started or replayed job; answers a key conflict and returns false.
-function countJob(exchange: Exchange, order: WorkOrder, submitted: SubmitResult): boolean {
+function countJob(exchange: Exchange, taken: TakenOrder, submitted: SubmitResult): boolean {
   if (submitted.kind === 'conflict') {
     exchange.answer(422, errorBody('idempotency_key_reused', 'the key names another request'));
     return false;
   }
 
-  exchange.source.counters.countJob(order.requestId, submitted.kind === 'started');
+  const { counters } = exchange.source;
+  const { requestId } = taken.order;
+  const started = submitted.kind === 'started';
+  counters.countJob(requestId, started);
+  // A job the fail rate set to fail is a fault its request id met, as a forced one is.
+  if (started && submitted.job.outcome === 'failed' && taken.fault !== 'job-failed') {
+    counters.countFault(requestId, 'job-failed');
+  }
   return true;
 }
 

@@ -1,3 +1,5 @@
+import type { FaultKind } from '../config/knobs';
+
 /** What a test or benchmark reads about one source. */
 export interface SourceCountersSnapshot {
   /** Requests that reached the source (refused connections never do). */
@@ -25,7 +27,16 @@ export interface SourceCountersSnapshot {
 export interface RequestIdCounters {
   submits: number;
   jobs: number;
+  /**
+   * Faults this request id met, in order: on its submits, on polls of its jobs, and
+   * `job-failed` when one of its jobs was set to fail. Outages are not listed: they strike
+   * before the request id is read.
+   */
+  faults: FaultKind[];
 }
+
+// Most request ids meet no fault; they share this empty list until one does.
+const NO_FAULTS: readonly FaultKind[] = Object.freeze([]);
 
 /** Counts what happens at one source. Cheap enough to run on every request. */
 export class SourceCounters {
@@ -67,16 +78,31 @@ export class SourceCounters {
     this.#entry(requestId).jobs += 1;
   }
 
+  /** A fault struck a request of this request id. */
+  countFault(requestId: string, fault: FaultKind): void {
+    const entry = this.#entry(requestId);
+    if (entry.faults === NO_FAULTS) entry.faults = [];
+    entry.faults.push(fault);
+  }
+
   /** Counters of one request id (zeros when never seen). */
   forRequestId(requestId: string): RequestIdCounters {
     const entry = this.#byRequestId.get(requestId);
-    return { submits: entry?.submits ?? 0, jobs: entry?.jobs ?? 0 };
+    if (entry === undefined) return { submits: 0, jobs: 0, faults: [] };
+    return { submits: entry.submits, jobs: entry.jobs, faults: [...entry.faults] };
+  }
+
+  /** Counters of every request id seen, by request id. */
+  allRequestIds(): Record<string, RequestIdCounters> {
+    const all: Record<string, RequestIdCounters> = {};
+    for (const requestId of this.#byRequestId.keys()) all[requestId] = this.forRequestId(requestId);
+    return all;
   }
 
   #entry(requestId: string): RequestIdCounters {
     let entry = this.#byRequestId.get(requestId);
     if (entry === undefined) {
-      entry = { submits: 0, jobs: 0 };
+      entry = { submits: 0, jobs: 0, faults: NO_FAULTS as FaultKind[] };
       this.#byRequestId.set(requestId, entry);
     }
     return entry;

@@ -115,7 +115,7 @@ describe('control API', () => {
     assert.equal(counters.body.requests, 2);
     assert.equal(crm?.jobsStarted, 1);
     assert.deepEqual(crm?.byStatus, { '202': 2 });
-    assert.deepEqual(perId.body, { submits: 2, jobs: 1 });
+    assert.deepEqual(perId.body, { submits: 2, jobs: 1, faults: [] });
     assert.equal(reset.body.requests, 0);
   });
 

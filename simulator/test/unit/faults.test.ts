@@ -70,7 +70,11 @@ describe('fault rates and forced faults', () => {
     );
     assert.equal(answers[0]?.headers['retry-after'], '7');
     assert.equal(bystander.status, 202);
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 3, jobs: 1 });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), {
+      submits: 3,
+      jobs: 1,
+      faults: ['unavailable', 'unavailable'],
+    });
   });
 
   it('when permanent answers are forced, they come as 401, 403 and 422 with codes', async (t) => {
@@ -129,6 +133,32 @@ describe('fault rates and forced faults', () => {
       { description: 'the abandoned request to end' },
     );
     assert.equal(counters.byStatus.aborted, 1);
+  });
+
+  it('when faults strike a request id, its counters list them in order', async (t) => {
+    const sim = await simulatorFor(t, {
+      sources: {
+        crm: { job: { failRate: 1 }, forced: { 'r-1': { fault: 'server-error', times: 1 } } },
+      },
+    });
+    const client = clientFor(t);
+    const base = sim.sourceUrl('crm');
+
+    await submit(client, base, 'r-1');
+    const submitted = await submit(client, base, 'r-1');
+    sim.updateSource('crm', { faults: { unavailable: 1 } });
+    const poll = await call(client, `${base}/jobs/${String(submitted.body.job_id)}`);
+    const all = await call(client, `${sim.url}/control/sources/crm/request-ids`);
+
+    assert.equal(poll.status, 503);
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1').faults, [
+      'server-error',
+      'job-failed',
+      'unavailable',
+    ]);
+    assert.deepEqual(all.body, {
+      'r-1': { submits: 2, jobs: 1, faults: ['server-error', 'job-failed', 'unavailable'] },
+    });
   });
 
   it('when a fault rate is changed at run time, the next requests follow it', async (t) => {

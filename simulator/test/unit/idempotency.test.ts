@@ -18,7 +18,7 @@ describe('idempotency keys', () => {
     const counters = sim.sourceCounters('crm');
     assert.equal(counters.jobsStarted, 1);
     assert.equal(counters.idempotentReplays, 1);
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 1 });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 1, faults: [] });
   });
 
   it('when a request is submitted under two keys, the counters show two jobs for it', async (t) => {
@@ -70,7 +70,11 @@ describe('idempotency keys', () => {
     assert.equal(lost, 'ECONNRESET');
     assert.equal(retried.status, 202);
     assert.equal(retried.headers['idempotent-replayed'], 'true');
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 1 });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), {
+      submits: 2,
+      jobs: 1,
+      faults: ['lost-response'],
+    });
   });
 
   it('when the synchronous variant is called without a key, each call is new work', async (t) => {
@@ -90,7 +94,7 @@ describe('idempotency keys', () => {
     assert.equal(first.body.status, 'done');
     assert.ok(first.body.result, 'an access answer carries its result');
     assert.equal(replay.headers['idempotent-replayed'], 'true');
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 2 });
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-2'), { submits: 2, jobs: 1 });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 2, faults: [] });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-2'), { submits: 2, jobs: 1, faults: [] });
   });
 });

@@ -89,7 +89,7 @@ describe('asynchronous jobs', () => {
     assert.equal(forgotten.status, 404);
     assert.notEqual(again.body.job_id, first.body.job_id);
     assert.equal(again.headers['idempotent-replayed'], undefined);
-    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 2 });
+    assert.deepEqual(sim.requestIdCounters('crm', 'r-1'), { submits: 2, jobs: 2, faults: [] });
   });
 
   it('when a job id is unknown, polling it answers 404', async (t) => {
