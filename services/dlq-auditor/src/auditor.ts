@@ -178,6 +178,8 @@ export class DlqAuditor {
     );
     this.headTask.start();
     this.retentionTask.start();
+    // Announce the head found at start, so a rewrite while the service was down shows at once.
+    void this.headTask.runOnce();
   }
 
   private async startApi(serde: AvroSerde, pool: Pool, producer: Producer): Promise<void> {
