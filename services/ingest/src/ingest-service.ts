@@ -13,6 +13,7 @@ import { IngestTransform } from './consume/ingest-transform';
 import { AcceptedRequests } from './dedup/accepted-requests';
 import { IngestOutputs } from './records/ingest-outputs';
 
+/** What an ingest instance connects to and how it is configured. */
 export interface IngestServiceOptions {
   kafka: Kafka;
   layout: TopicLayout;

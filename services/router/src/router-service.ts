@@ -14,6 +14,7 @@ import { HeldTaskCipher } from './ordering/held-task-cipher';
 import { OrderingStore } from './ordering/ordering-store';
 import { RouterOutputs } from './records/router-outputs';
 
+/** What a router instance connects to and how it is configured. */
 export interface RouterServiceOptions {
   kafka: Kafka;
   layout: TopicLayout;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Coordinates } from './coordinates';
 
+/** warning: act within the working day; critical: act now. */
 export type AlertSeverity = 'warning' | 'critical';
 
 /** Something a person must look at (schemas/alert.avsc). No personal data. */

@@ -43,6 +43,7 @@ export interface ProducedRecord {
  */
 export type TransformRecord = (record: ConsumedRecord) => Promise<ProducedRecord[]>;
 
+/** What a {@link TransactionalProcessor} reads, how it transforms, and how it retries. */
 export interface TransactionalProcessorOptions {
   kafka: Kafka;
   groupId: string;
@@ -150,6 +151,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
       sessionTimeout: this.settings.sessionTimeoutMs,
       heartbeatInterval: this.settings.heartbeatIntervalMs,
       readUncommitted: false,
+      maxBytesPerPartition: Number(process.env.DBG_MBPP ?? 1048576),
     });
     this.consumer = consumer;
     this.watchGroup(consumer);

@@ -11,6 +11,7 @@ export interface Decoded<T> {
   schemaId: number;
 }
 
+/** Where the registry is, which topics use which schema, and the largest value accepted. */
 export interface AvroSerdeOptions {
   /** Confluent-compatible registry base URL. */
   registryUrl: string;

@@ -14,6 +14,7 @@ const deadlineRuleSchema = z
     message: 'give exactly one of months or days',
   });
 
+/** One jurisdiction's deadline: calendar months or days after receipt. */
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 
 /** GDPR Art. 12(3): one month; CCPA (Cal. Civ. Code § 1798.130(a)(2)): 45 days. */
@@ -65,6 +66,7 @@ export const ingestConfigSchema = z
     }
   });
 
+/** The validated ingest configuration. */
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 
 /**

@@ -17,6 +17,7 @@ import type { AcceptedRequests } from '../dedup/accepted-requests';
 import { coordinatesKey, coordinatesOf, type IngestOutputs } from '../records/ingest-outputs';
 import { MAX_ID_LENGTH, validateTask, type ValidationRules } from '../validate/validate-task';
 
+/** The collaborators of {@link IngestTransform}. */
 export interface IngestTransformOptions {
   serde: AvroSerde;
   outputs: IngestOutputs;

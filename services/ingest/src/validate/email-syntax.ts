@@ -1,5 +1,6 @@
-/** RFC 5321 § 4.5.3.1: the longest address a mail system must accept, and its local part. */
+/** RFC 5321 § 4.5.3.1: the longest address a mail system must accept, characters. */
 export const MAX_EMAIL_LENGTH = 254;
+/** RFC 5321 § 4.5.3.1: the longest local part, characters. */
 export const MAX_LOCAL_PART_LENGTH = 64;
 
 // RFC 5322 atext plus RFC 6531 non-ASCII letters; quoted local parts are not accepted, since no

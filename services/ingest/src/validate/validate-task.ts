@@ -18,8 +18,9 @@ export const MAX_CHANGES = 100;
 export const MAX_CHANGE_FIELD_LENGTH = 128;
 /** Longest corrected value of a rectification, characters. */
 export const MAX_CHANGE_VALUE_LENGTH = 4_096;
-/** The priority range; values outside it are clamped, not refused. */
+/** The lowest priority; lower values are clamped to it, not refused. */
 export const PRIORITY_MIN = 1;
+/** The highest priority; higher values are clamped to it, not refused. */
 export const PRIORITY_MAX = 10;
 
 // Printable ASCII without spaces: ids travel in keys, headers and log fields.
@@ -54,6 +55,7 @@ export interface Violation {
   detail: string;
 }
 
+/** The routed task, or every rule the intake task broke. */
 export type ValidationOutcome =
   { ok: true; task: RoutedTask } | { ok: false; violations: Violation[] };
 

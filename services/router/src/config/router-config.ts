@@ -47,6 +47,7 @@ export const routerConfigSchema = z
     message: 'must be at most a third of sessionTimeoutMs',
   });
 
+/** The validated router configuration. */
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
 
 /**

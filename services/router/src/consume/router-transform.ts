@@ -19,6 +19,7 @@ import { chooseLane, type LaneRules } from '../route/choose-lane';
 /** Audit stages after which a task will not run again. */
 const FINAL_STAGES: ReadonlySet<string> = new Set(['succeeded', 'dead_lettered']);
 
+/** The collaborators and rules of {@link RouterTransform}. */
 export interface RouterTransformOptions {
   serde: AvroSerde;
   layout: TopicLayout;

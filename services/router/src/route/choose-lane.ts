@@ -3,6 +3,7 @@ import type { Lane, RoutedTask } from '@dsr/shared';
 /** Why a task went to its lane; recorded in the `routed` audit event. */
 export type LaneReason = 'deletion' | 'priority' | 'deadline' | 'standard';
 
+/** The configured thresholds that send a task to the high lane. */
 export interface LaneRules {
   /** Priority at or above which a task is high. */
   highPriorityThreshold: number;
