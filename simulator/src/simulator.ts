@@ -112,6 +112,7 @@ export class Simulator implements SimulatorControl {
     if (existing !== undefined) {
       assertSamePort(name, existing, knobs);
       existing.system.reconfigure(knobs, this.clock());
+      this.#logger.info({ source: name }, 'source reconfigured');
       return false;
     }
 
@@ -139,6 +140,7 @@ export class Simulator implements SimulatorControl {
     const knobs = resolveKnobs(entry.system.knobs, patch, `knobs of source "${name}"`);
     assertSamePort(name, entry, knobs);
     entry.system.reconfigure(knobs, this.clock());
+    this.#logger.info({ source: name }, 'source updated');
   }
 
   /** Removes a source; its own port closes and its requests get 404 from then on. */
@@ -146,6 +148,7 @@ export class Simulator implements SimulatorControl {
     const entry = this.#entry(name);
     this.#sources.delete(name);
     await entry.listener.close();
+    this.#logger.info({ source: name }, 'source removed');
   }
 
   /** Takes a source down in the given way (default `refuse`). */
@@ -212,6 +215,7 @@ export class Simulator implements SimulatorControl {
     const names = options.sources ?? [...this.#sources.keys()];
     for (const name of names) this.#entry(name).system.reset({ jobs: options.jobs === true });
     if (options.sources === undefined) this.global.reset();
+    this.#logger.info({ sources: names.length, jobs: options.jobs === true }, 'counters reset');
   }
 
   /**
