@@ -1,5 +1,6 @@
 import { DsrError, ERROR_CODES, type ErrorCode } from '@dsr/shared';
 
+/** Where the API is and how to authenticate. */
 export interface AuditorClientOptions {
   /** Base URL of the triage API, e.g. http://127.0.0.1:8085. */
   baseUrl: string;

@@ -15,6 +15,7 @@ import { PeriodicTask } from './periodic-task';
 import type { RandomSource } from './privacy/random-source';
 import { shredExpired, type RetentionOutcome } from './retention/shred-expired';
 
+/** The validated configuration plus what the process shares with the auditor. */
 export interface AuditorOptions extends AuditorConfig {
   logger: Logger;
   /** Where the auditor's metrics go; default a registry of its own. */

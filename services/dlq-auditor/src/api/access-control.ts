@@ -17,6 +17,7 @@ declare module 'fastify' {
   }
 }
 
+/** What access control needs: where to log and whom to trust. */
 export interface AccessControlOptions {
   pool: Pool;
   credentials: CredentialStore;

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 /** How a request to the triage API ended, as far as access is concerned. */
 export type AccessOutcome = 'allowed' | 'unauthenticated' | 'forbidden' | 'failed';
 
+/** One entry to append to the access log. */
 export interface AccessEntry {
   requestId: string;
   principal: string | null;
@@ -37,6 +38,7 @@ export async function writeAccess(pool: Pool, entry: AccessEntry): Promise<void>
   );
 }
 
+/** One entry as the auditor reads it. */
 export interface AccessLogRow {
   id: string;
   occurredAt: string;

@@ -1,6 +1,7 @@
 /** The roles of the triage API. */
 export type Role = 'viewer' | 'operator' | 'privacy_officer' | 'auditor';
 
+/** Every role, in order of the data they may see. */
 export const ROLES: readonly Role[] = Object.freeze([
   'viewer',
   'operator',

@@ -8,6 +8,7 @@ import { registerReadRoutes } from './routes/read-routes';
 import { registerTriageRoutes } from './routes/triage-routes';
 import type { TriageContext } from './triage-context';
 
+/** The routes' context plus the accepted credentials. */
 export interface TriageApiOptions extends TriageContext {
   credentials: CredentialStore;
 }

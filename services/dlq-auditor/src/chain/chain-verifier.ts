@@ -6,6 +6,7 @@ export type StoredChainRow = ChainedFields & { readonly prev_hash: Buffer; reado
 /** Why the chain breaks at a position. */
 export type ChainBreakReason = 'position_gap' | 'previous_hash_mismatch' | 'content_hash_mismatch';
 
+/** Where and why the chain first fails to hold. */
 export interface ChainBreak {
   /** The first position at which the chain does not hold. */
   position: string;

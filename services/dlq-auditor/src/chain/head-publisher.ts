@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { AuditEvent, AvroSerde, Logger } from '@dsr/shared';
 import { chainHead } from './verify-chain';
 
+/** Where heads are read from and published to. */
 export interface HeadPublisherOptions {
   pool: Pool;
   producer: Producer;

@@ -39,6 +39,7 @@ export const CHAINED_COLUMNS = Object.freeze([
   'sealed',
 ] as const);
 
+/** The name of one chained column. */
 export type ChainedColumn = (typeof CHAINED_COLUMNS)[number];
 
 /**

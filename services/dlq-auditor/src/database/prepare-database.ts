@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { runMigrations } from './migrate';
 import { provisionServiceRole, setRetentionPolicy, type ServiceRoleOptions } from './service-role';
 
+/** How to reach the database as its owner and what to provision. */
 export interface PrepareOptions {
   /** The schema owner's connection URL. */
   ownerUrl: string;

@@ -16,6 +16,7 @@ const APPEND_TABLES = Object.freeze([
 /** Tables the service only reads. */
 const READ_TABLES = Object.freeze(['shred_event', 'policy']);
 
+/** The login role the service works as. */
 export interface ServiceRoleOptions {
   /** The login role the service connects as; a plain lower-case identifier. */
   role: string;

@@ -7,6 +7,7 @@ import type { IncomingRecord } from './incoming-record';
 import { appendRecords } from './record-appender';
 import type { RecordDecoder } from './record-decoder';
 
+/** What ingestion consumes, where it stores and how it seals. */
 export interface IngestionOptions {
   kafka: Kafka;
   pool: Pool;

@@ -23,6 +23,7 @@ export interface ConsumedMessage {
   timestampMs: number;
 }
 
+/** The serde and topics a decoder works with. */
 export interface RecordDecoderOptions {
   serde: AvroSerde;
   dlqTopic: string;

@@ -30,6 +30,7 @@ export interface PrivacyPolicy {
   maxCells: number;
 }
 
+/** Defaults of {@link PrivacyPolicy}; README.md explains each. */
 export const PRIVACY_POLICY_DEFAULTS: PrivacyPolicy = Object.freeze({
   defaultEpsilon: '0.5',
   maxEpsilonPerReport: '1',

@@ -53,6 +53,7 @@ export function toDecimal(value: Rational, digits = 6): string {
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
+/** The rational 0. */
 export const ZERO: Rational = Object.freeze({ num: 0n, den: 1n });
 
 function reduce(num: bigint, den: bigint): Rational {

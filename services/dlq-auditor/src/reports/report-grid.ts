@@ -6,6 +6,7 @@ export type Granularity = 'day' | 'week' | 'month';
 /** What counts can be broken down by. */
 export type Dimension = 'error_category' | 'source_system' | 'action';
 
+/** Every dimension, in the order cells are broken down. */
 export const DIMENSIONS: readonly Dimension[] = Object.freeze([
   'error_category',
   'source_system',

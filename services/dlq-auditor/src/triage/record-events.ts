@@ -4,6 +4,7 @@ import { DsrError } from '@dsr/shared';
 /** What an operator did to a record; appended, never changed. */
 export type RecordEventKind = 'note' | 'replayed' | 'resolved';
 
+/** An event appended to a record. */
 export interface RecordEvent {
   id: string;
   position: string;
@@ -15,6 +16,7 @@ export interface RecordEvent {
   occurredAt: string;
 }
 
+/** An event to append. */
 export interface NewRecordEvent {
   position: string;
   kind: RecordEventKind;

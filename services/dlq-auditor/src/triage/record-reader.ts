@@ -68,6 +68,7 @@ const SELECT_RECORDS = `SELECT a.*, k.wrapped_key,
       AS resolved
   FROM auditor.audit_record a LEFT JOIN auditor.data_key k ON k.id = a.data_key_id`;
 
+/** Which records to list. */
 export interface ListOptions {
   /** Only records of this kind. */
   kind?: string;

@@ -12,6 +12,7 @@ import type { Keyring } from '../crypto/keyring';
 import { appendRecordEvent } from './record-events';
 import { readPersonal } from './record-reader';
 
+/** What a replay reads from and produces with. */
 export interface ReplayDependencies {
   pool: Pool;
   keyring: Keyring;
