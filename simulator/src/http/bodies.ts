@@ -29,6 +29,7 @@ export interface JobBody {
 
 const RECORD_KINDS = ['profile', 'order', 'consent', 'event'] as const;
 
+/** The body of every error answer. */
 export function errorBody(error: string, message: string): ErrorBody {
   return { error, message };
 }

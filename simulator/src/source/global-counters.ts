@@ -13,12 +13,14 @@ export class GlobalCounters {
   peakInFlight = 0;
   #idleWaiters: Array<() => void> = [];
 
+  /** A source request arrived. */
   enter(): void {
     this.requests += 1;
     this.inFlight += 1;
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
   }
 
+  /** A source request was answered, or its connection ended. */
   leave(): void {
     this.inFlight -= 1;
     if (this.inFlight > 0 || this.#idleWaiters.length === 0) return;
@@ -40,6 +42,7 @@ export class GlobalCounters {
     this.peakInFlight = this.inFlight;
   }
 
+  /** A copy of the counters, safe to keep. */
   snapshot(): GlobalCountersSnapshot {
     return { requests: this.requests, inFlight: this.inFlight, peakInFlight: this.peakInFlight };
   }

@@ -119,6 +119,7 @@ export class SourceCounters {
     this.#byRequestId.clear();
   }
 
+  /** A copy of the counters, safe to keep or send as JSON. */
   snapshot(): SourceCountersSnapshot {
     let maxJobs = 0;
     const several: string[] = [];
