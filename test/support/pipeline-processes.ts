@@ -128,7 +128,7 @@ async function submitPlanned(t: TestContext, layout: TopicLayout, tasks: readonl
   );
 }
 
-async function freePorts(): Promise<DemoSettings['ports']> {
+export async function freePorts(): Promise<DemoSettings['ports']> {
   const names = ['ingest', 'router', 'poller', 'auditor', 'auditorApi', 'simulator'] as const;
   const ports = await Promise.all(names.map(() => freePort()));
   return Object.fromEntries(names.map((name, i) => [name, ports[i]!])) as DemoSettings['ports'];
