@@ -48,6 +48,7 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     const verdict = await harness.api('auditor', 'POST', '/v1/chain/verify', {});
     assert.equal(verdict.body.intact, true);
     assert.equal(verdict.body.checked, 2);
+    assert.deepEqual(verdict.body.keys, { shredded: 1, unaccounted: [] });
 
     const record = await harness.api('viewer', 'GET', `/v1/records/${oldPosition}`);
     assert.equal(record.body.record.shredded, true);
@@ -76,6 +77,21 @@ describe('dlq-auditor: retention by crypto-shredding', () => {
     );
     const again = await harness.api('privacy_officer', 'POST', '/v1/retention/run', {});
     assert.deepEqual(again.body.shreddedPositions, []);
+  });
+
+  it('reports a data key destroyed outside the retention job', async (t) => {
+    const harness = await startAuditor(t);
+    await produceDeadLetters(harness.layout, [deadLetter()]);
+    await waitForStored(harness, 1);
+
+    await harness.ownerQuery(`BEGIN;
+      SET LOCAL session_replication_role = replica;
+      DELETE FROM auditor.data_key;
+      COMMIT;`);
+    const verdict = await harness.api('auditor', 'POST', '/v1/chain/verify', {});
+
+    assert.equal(verdict.body.intact, true, 'the chain itself does not cover keys');
+    assert.deepEqual(verdict.body.keys, { shredded: 0, unaccounted: ['1'] });
   });
 
   it('refuses to destroy a data key within the retention period, even to the owner', async (t) => {

@@ -28,9 +28,12 @@ program
   .command('verify')
   .description('recompute the hash chain and report the first break (auditor)')
   .action(async () => {
-    const verdict = (await client(program.opts()).verify()) as { intact: boolean };
+    const verdict = (await client(program.opts()).verify()) as {
+      intact: boolean;
+      keys: { unaccounted: string[] };
+    };
     print(verdict);
-    process.exitCode = verdict.intact ? 0 : 2;
+    process.exitCode = verdict.intact && verdict.keys.unaccounted.length === 0 ? 0 : 2;
   });
 
 program

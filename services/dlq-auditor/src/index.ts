@@ -15,3 +15,4 @@ export * from './retention/shred-expired';
 export * from './crypto/keyring';
 export * from './chain/verify-chain';
 export * from './privacy/discrete-laplace';
+export * from './retention/key-accounting';

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readAccessLog } from '../access-log';
 import { verifyChain } from '../../chain/verify-chain';
+import { accountForKeys } from '../../retention/key-accounting';
 import { shredExpired } from '../../retention/shred-expired';
 import { exactReport } from '../../reports/exact-report';
 import { parseReportRequest } from '../../reports/report-request';
@@ -21,9 +22,10 @@ const accessQuery = z.object({
 export function registerAuditRoutes(app: FastifyInstance, context: TriageContext): void {
   const { pool } = context;
 
-  app.post('/v1/chain/verify', { config: { permission: 'chain:verify' } }, async () =>
-    verifyChain(pool),
-  );
+  app.post('/v1/chain/verify', { config: { permission: 'chain:verify' } }, async () => ({
+    ...(await verifyChain(pool)),
+    keys: await accountForKeys(pool),
+  }));
 
   app.get('/v1/access-log', { config: { permission: 'access-log:read' } }, async (request) => {
     const query = parseInput(accessQuery, request.query, 'query');
