@@ -151,7 +151,6 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
       sessionTimeout: this.settings.sessionTimeoutMs,
       heartbeatInterval: this.settings.heartbeatIntervalMs,
       readUncommitted: false,
-      maxBytesPerPartition: Number(process.env.DBG_MBPP ?? 1048576),
     });
     this.consumer = consumer;
     this.watchGroup(consumer);
