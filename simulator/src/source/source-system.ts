@@ -70,11 +70,16 @@ export class SourceSystem {
     return this.#outage;
   }
 
-  /** Replaces the knobs; the rate limiter restarts full only when its settings change. */
+  /**
+   * Replaces the knobs. The rate limiter restarts full only when its settings change; forced
+   * faults count their uses afresh only when they are given anew.
+   */
   reconfigure(knobs: SourceKnobs, nowMs: number): void {
-    const previous = this.#played.knobs.rateLimit;
+    const previous = this.#played.knobs;
+    // New forced faults count their `times` afresh.
+    if (knobs.forced !== previous.forced) this.#forcedUses.clear();
     this.#played = this.#play(knobs);
-    if (JSON.stringify(knobs.rateLimit) !== JSON.stringify(previous)) {
+    if (JSON.stringify(knobs.rateLimit) !== JSON.stringify(previous.rateLimit)) {
       this.#bucket = bucketFor(knobs, nowMs);
     }
   }

@@ -6,11 +6,11 @@ import type { Simulator } from '../../src';
 import { call, clientFor, failureCode, simulatorFor, submit } from './harness';
 
 const RATES = { serverError: 0.1, rateLimited: 0.05, unavailable: 0.05, forbidden: 0.02 };
-const POLLS = 600;
+const POLLS = 400;
 
-async function statusSequence(sim: Simulator, client: Agent): Promise<number[]> {
+async function statusSequence(sim: Simulator, client: Agent, polls = POLLS): Promise<number[]> {
   const statuses: number[] = [];
-  for (let index = 0; index < POLLS; index += 1) {
+  for (let index = 0; index < polls; index += 1) {
     statuses.push((await call(client, `${sim.sourceUrl('crm')}/jobs/any`)).status);
   }
   return statuses;
@@ -41,9 +41,9 @@ describe('fault rates and forced faults', () => {
     const other = await simulatorFor(t, { seed: 8, sources: { crm: { faults: RATES } } });
     const client = clientFor(t);
 
-    const a = await statusSequence(first, client);
-    const b = await statusSequence(second, client);
-    const c = await statusSequence(other, client);
+    const a = await statusSequence(first, client, 100);
+    const b = await statusSequence(second, client, 100);
+    const c = await statusSequence(other, client, 100);
 
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
@@ -75,6 +75,21 @@ describe('fault rates and forced faults', () => {
       jobs: 1,
       faults: ['unavailable', 'unavailable'],
     });
+  });
+
+  it('when forced faults are given anew, their uses count from zero again', async (t) => {
+    const forced = { 'r-1': { fault: 'forbidden' as const, times: 1 } };
+    const sim = await simulatorFor(t, { sources: { crm: { forced } } });
+    const client = clientFor(t);
+    const statuses: number[] = [];
+
+    statuses.push((await submit(client, sim.sourceUrl('crm'), 'r-1')).status);
+    sim.updateSource('crm', { retryAfterSec: 2 });
+    statuses.push((await submit(client, sim.sourceUrl('crm'), 'r-1')).status);
+    sim.updateSource('crm', { forced });
+    statuses.push((await submit(client, sim.sourceUrl('crm'), 'r-1')).status);
+
+    assert.deepEqual(statuses, [403, 202, 403]);
   });
 
   it('when permanent answers are forced, they come as 401, 403 and 422 with codes', async (t) => {
