@@ -37,6 +37,19 @@ describe('the Grafana dashboard', () => {
     assert.ok(queried.length > 20);
   });
 
+  it('bases the alerting rules only on exported metrics', async () => {
+    const rules = readFileSync(join(REPO_ROOT, 'docs/prometheus/dsr-alerts.yml'), 'utf8');
+    const metrics = createPipelineMetrics({ service: 'test' });
+    const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((m) => m.name));
+
+    const used = [...new Set(rules.match(/\bdsr_\w+/g) ?? [])];
+    assert.deepEqual(
+      used.filter((name) => !exported.has(name)),
+      [],
+    );
+    assert.ok(used.length >= 8);
+  });
+
   it('gives every panel with queries a description', () => {
     const bare = dashboard.panels.filter(
       (panel) =>
