@@ -71,6 +71,11 @@ describe('operability: metrics, health and readiness of every service', () => {
       total(poller, 'dsr_retries_total') > 0,
       'transient failures went through retry tiers',
     );
+    const latencyCount = (outcome: string) =>
+      total(poller, 'dsr_task_latency_seconds_count', { outcome });
+    assert.equal(latencyCount('succeeded'), expected('succeeded'));
+    assert.equal(latencyCount('dead_lettered'), expected('dead_lettered'));
+    assert.equal(total(poller, 'dsr_tasks_in_flight'), 0, 'nothing left in flight');
     assert.ok(total(poller, 'dsr_source_calls_total', { result: 'ok' }) >= expected('succeeded'));
     for (const source of ['crm', 'billing', 'support', 'marketing']) {
       assert.ok(

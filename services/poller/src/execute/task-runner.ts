@@ -126,6 +126,7 @@ export class TaskRunner {
 
   #start(delivery: Queued): void {
     const guard = this.#options.guards.get(delivery.sourceSystem)!;
+    this.#options.metrics?.tasksInFlight.inc({ lane: delivery.lane });
     const running = runAttempt(delivery, {
       guard,
       results: this.#options.results,
@@ -145,6 +146,7 @@ export class TaskRunner {
         },
       )
       .finally(() => {
+        this.#options.metrics?.tasksInFlight.dec({ lane: delivery.lane });
         this.#options.limits.release(delivery.sourceSystem);
         this.#inFlight.delete(running);
         this.#dispatch();
@@ -186,6 +188,11 @@ export class TaskRunner {
     const code = outcome.failure?.code;
     metrics?.sourceCalls.inc({ source_system: delivery.sourceSystem, result: code ?? 'ok' });
     if (outcome.failure?.breakerRefusal) metrics?.breakerRefusals.inc({ source_system: delivery.sourceSystem });
+
+    if (outcome.kind === 'dead_lettered' || outcome.kind === 'succeeded') {
+      const journeySeconds = Math.max(0, this.#now() - delivery.task.received_at) / 1000;
+      metrics?.taskLatencySeconds.observe({ lane: delivery.lane, outcome: outcome.kind }, journeySeconds);
+    }
 
     if (outcome.kind === 'retry_scheduled') {
       metrics?.retries.inc({ tier: outcome.tier!.name, reason_code: code! });
