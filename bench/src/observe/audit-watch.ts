@@ -87,12 +87,22 @@ export class AuditWatch {
     await this.#consumer.run({ eachBatch: (payload) => this.#read(payload) });
   }
 
-  /** Waits until `done()` holds, checking every 200 ms; fails after `timeoutMs`. */
-  async waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+  /**
+   * Waits until `progress()` reaches `target`, checking every 200 ms. Fails when it has not
+   * moved for `stallMs`: a stuck pipeline ends the measurement instead of hanging the run.
+   */
+  async waitForProgress(progress: () => number, target: number, stallMs: number, what: string): Promise<void> {
+    let last = progress();
+    let movedAt = Date.now();
+    while (last < target) {
       await delay(200);
+      const now = progress();
+      if (now !== last) {
+        last = now;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt > stallMs) {
+        throw new Error(`${what}: stuck at ${last} of ${target} for ${stallMs / 1000} s`);
+      }
     }
   }
 

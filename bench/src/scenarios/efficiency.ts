@@ -7,7 +7,7 @@ import { formatRate, formatRatio } from '../report/format';
 import { emptyResult, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
 import { readSourceCounters } from '../services/simulator-counters';
-import { watchWhile } from '../services/watched-run';
+import { STALL_MS, watchWhile } from '../services/watched-run';
 import { steadyRate } from '../stats/steady-rate';
 
 /**
@@ -32,7 +32,7 @@ export async function measureEfficiency(context: BenchContext, _findings: BenchF
     });
     context.progress(`efficiency: ${count} tasks, L = ${latencyMs} ms, C = ${cap}`);
     const { value: counters, processes, windowMs } = await watchWhile(context, pipeline, async () => {
-      await watch.waitUntil(() => watch.outcomes.size >= count, 30 * 60_000, 'all efficiency outcomes');
+      await watch.waitForProgress(() => watch.outcomes.size, count, STALL_MS, 'efficiency outcomes');
       return readSourceCounters(pipeline.simulatorUrl);
     });
 

@@ -10,7 +10,7 @@ import { stageBreakdown, type TaskMoments } from '../observe/stage-breakdown';
 import { formatMs, formatRate } from '../report/format';
 import { emptyResult, type ResultRow, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
-import { watchWhile } from '../services/watched-run';
+import { STALL_MS, watchWhile } from '../services/watched-run';
 import { summarize } from '../stats/percentiles';
 
 /** Probes stop once this share of the backlog has drained, so every probe ran during it. */
@@ -43,9 +43,9 @@ export async function measurePriority(context: BenchContext, _findings: BenchFin
     const { value: drainMs, processes, windowMs } = await watchWhile(context, pipeline, async () => {
       const started = Date.now();
       await probeWhileDraining(context, probes, () => backlogDone() < backlog * PROBE_UNTIL_DRAINED);
-      await watch.waitUntil(() => backlogDone() >= backlog, 30 * 60_000, 'backlog drained');
+      await watch.waitForProgress(backlogDone, backlog, STALL_MS, 'backlog outcomes');
       const drained = Date.now() - started;
-      await watch.waitUntil(() => outcomesOfProbes(watch, probes) >= probes.sent.size, 120_000, 'probe outcomes');
+      await watch.waitForProgress(() => outcomesOfProbes(watch, probes), probes.sent.size, STALL_MS, 'probe outcomes');
       return drained;
     });
 

@@ -6,7 +6,7 @@ import { AuditWatch } from '../observe/audit-watch';
 import { formatMs } from '../report/format';
 import { emptyResult, type ResultRow, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
-import { watchWhile } from '../services/watched-run';
+import { STALL_MS, watchWhile } from '../services/watched-run';
 import { summarize } from '../stats/percentiles';
 
 /** Tasks enter at this pace, so retries come due spread over time, as in steady operation. */
@@ -35,10 +35,10 @@ export async function measureRetry(context: BenchContext, _findings: BenchFindin
       breakerOff: true,
     });
     context.progress(`retry: ${count} tasks at ${TASKS_PER_SEC}/s, tiers ${retryDelaysMs.join(', ')} ms`);
-    const budgetMs = (count / TASKS_PER_SEC) * 1000 + retryDelaysMs.reduce((a, b) => a + b, 0) + 120_000;
+    const maxDelayMs = Math.max(...retryDelaysMs);
     const { processes, windowMs } = await watchWhile(context, pipeline, async () => {
       await paceLane(context, layout, ids, TASKS_PER_SEC);
-      await watch.waitUntil(() => watch.outcomes.size >= count, budgetMs, 'all retry outcomes');
+      await watch.waitForProgress(() => watch.outcomes.size, count, STALL_MS + maxDelayMs, 'retry outcomes');
     });
 
     const result = emptyResult();

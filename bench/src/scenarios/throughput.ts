@@ -6,7 +6,7 @@ import { AuditWatch } from '../observe/audit-watch';
 import { formatRate, formatRatio } from '../report/format';
 import { emptyResult, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
-import { watchWhile } from '../services/watched-run';
+import { STALL_MS, watchWhile } from '../services/watched-run';
 import { steadyRate } from '../stats/steady-rate';
 
 /** Every fifth task is a high-priority deletion; the rest are standard access requests. */
@@ -44,7 +44,7 @@ export async function measureThroughput(context: BenchContext, findings: BenchFi
     context.progress(`throughput: ${count} intake tasks as one burst`);
     const { value: firstSentAt, processes, windowMs } = await watchWhile(context, pipeline, async () => {
       const sentAt = await sendIntakeBurst(context, layout, orders);
-      await watch.waitUntil(() => watch.outcomes.size >= count, 30 * 60_000, 'all throughput outcomes');
+      await watch.waitForProgress(() => watch.outcomes.size, count, STALL_MS, 'throughput outcomes');
       return Math.min(...sentAt.values());
     });
 

@@ -2,6 +2,9 @@ import type { BenchContext } from '../bench-context';
 import { ProcessWatch, type ProcessUsage } from '../proc/process-watch';
 import type { RunningPipeline } from './pipeline';
 
+/** A measurement whose outcomes stop coming for this long has failed, ms. */
+export const STALL_MS = 120_000;
+
 /** What a watched piece of work returned, and what the processes used meanwhile. */
 export interface Watched<T> {
   value: T;
