@@ -292,11 +292,11 @@ function printNextSteps(settings: DemoSettings, out: Output, plan: readonly Plan
   const prefix = `--prefix ${settings.topicPrefix}`;
   out.line('');
   out.line('Next, with the demo running (npm run demo -- --keep-running):');
-  out.line(`  node cli/dist/bin/dsr.js ${prefix} follow ${example.task.request_id}`);
-  out.line(`  node cli/dist/bin/dsr.js ${prefix} lag`);
+  out.line(`  npm run -s dsr -- ${prefix} follow ${example.task.request_id}`);
+  out.line(`  npm run -s dsr -- ${prefix} lag`);
   const token = `$(node -p "require('./.stack/demo/secrets.json').tokens.operator")`;
   const auditorUrl = `http://127.0.0.1:${settings.ports.auditorApi}`;
   out.line(`  DSR_AUDITOR_TOKEN=${token} \\`);
-  out.line(`    node cli/dist/bin/dsr.js --auditor-url ${auditorUrl} dlq list`);
+  out.line(`    npm run -s dsr -- --auditor-url ${auditorUrl} dlq list`);
   out.line(`  metrics: curl http://127.0.0.1:${settings.ports.poller}/metrics`);
 }
