@@ -77,6 +77,7 @@ export class RecordIntake {
   /** The kafkajs batch handler. */
   readonly eachBatch = async ({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     const { topic, partition } = batch;
+    this.#log.debug({ topic, partition, first: batch.firstOffset(), size: batch.messages.length, paused: this.#isPaused(topic, partition) }, 'batch');
     if (this.#stopped || this.#isPaused(topic, partition)) return;
 
     const tracker = await this.#options.offsets.tracker(topic, partition);
@@ -141,6 +142,7 @@ export class RecordIntake {
     if (waitMs > 0) {
       this.#untrack(tracker, position.offset);
       this.#holdFor(topic, partition, waitMs, 'holding');
+      this.#log.debug({ topic, partition, offset: position.offset, waitMs }, 'tier partition held until due');
       return 'stop';
     }
 
@@ -193,5 +195,6 @@ export class RecordIntake {
 
     this.#pauses.delete(key);
     this.#options.consumer.resume([{ topic, partitions: [partition] }]);
+    this.#log.debug({ topic, partition, reason }, 'partition resumed');
   }
 }
