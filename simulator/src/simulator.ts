@@ -14,6 +14,7 @@ import {
 import { errorHandler } from './http/error-handler';
 import { SourceListener, type RequestHandler } from './http/source-listener';
 import { registerSourceRoutes } from './http/source-routes';
+import { HostedSource } from './hosted-source';
 import type { SimulatorCounters } from './simulator-counters';
 import { systemClock, type Clock } from './source/clock';
 import { GlobalCounters } from './source/global-counters';
@@ -41,11 +42,6 @@ export const SIMULATOR_DEFAULTS = Object.freeze({ port: 0, host: '127.0.0.1', se
 
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-interface SourceEntry {
-  system: SourceSystem;
-  listener: SourceListener;
-}
-
 /**
  * Plays many third-party source systems at once over HTTP, for tests, benchmarks and the demo.
  * Each source is reachable on the shared port under `/sources/<name>` and on a port of its own.
@@ -56,7 +52,7 @@ export class Simulator implements SimulatorControl {
   readonly clock: Clock;
   readonly #settings: Required<Pick<SimulatorOptions, 'port' | 'host' | 'seed'>>;
   readonly #logger: Logger;
-  readonly #sources = new Map<string, SourceEntry>();
+  readonly #sources = new Map<string, HostedSource>();
   readonly #app: FastifyInstance;
   #handler: RequestHandler | undefined;
   #port = 0;
@@ -111,7 +107,7 @@ export class Simulator implements SimulatorControl {
     const existing = this.#sources.get(name);
     if (existing !== undefined) {
       assertSamePort(name, existing, knobs);
-      existing.system.reconfigure(knobs, this.clock());
+      existing.reconfigure(knobs, this.clock());
       this.#logger.info({ source: name }, 'source reconfigured');
       return false;
     }
@@ -119,10 +115,10 @@ export class Simulator implements SimulatorControl {
     assertSourceName(name);
     const system = new SourceSystem(name, knobs, this.#settings.seed, this.clock());
     const listener = new SourceListener(name, this.#settings.host, knobs.port, this.#route);
-    const entry = { system, listener };
+    const entry = new HostedSource(system, listener, this.#logger);
     this.#sources.set(name, entry);
     try {
-      await listener.open();
+      await entry.open();
     } catch (error) {
       if (this.#sources.get(name) === entry) this.#sources.delete(name);
       throw new ConfigError(`source "${name}" cannot listen on port ${knobs.port}`, {
@@ -139,7 +135,7 @@ export class Simulator implements SimulatorControl {
     const entry = this.#entry(name);
     const knobs = resolveKnobs(entry.system.knobs, patch, `knobs of source "${name}"`);
     assertSamePort(name, entry, knobs);
-    entry.system.reconfigure(knobs, this.clock());
+    entry.reconfigure(knobs, this.clock());
     this.#logger.info({ source: name }, 'source updated');
   }
 
@@ -147,24 +143,21 @@ export class Simulator implements SimulatorControl {
   async removeSource(name: string): Promise<void> {
     const entry = this.#entry(name);
     this.#sources.delete(name);
-    await entry.listener.close();
+    await entry.close();
     this.#logger.info({ source: name }, 'source removed');
   }
 
   /** Takes a source down in the given way (default `refuse`). */
   async takeDown(name: string, mode: OutageMode = 'refuse'): Promise<void> {
     const entry = this.#entry(name);
-    entry.system.setOutage(mode);
-    if (mode === 'refuse') await entry.listener.close();
-    else await entry.listener.open();
+    await entry.setOutage(mode);
     this.#logger.info({ source: name, mode }, 'source taken down');
   }
 
-  /** Ends a source's outage. */
+  /** Ends a source's outage (its `flap` knob, if set, goes on cycling). */
   async bringUp(name: string): Promise<void> {
     const entry = this.#entry(name);
-    await entry.listener.open();
-    entry.system.setOutage(undefined);
+    await entry.setOutage(undefined);
     this.#logger.info({ source: name }, 'source brought up');
   }
 
@@ -228,7 +221,7 @@ export class Simulator implements SimulatorControl {
   }
 
   async #closeAll(): Promise<void> {
-    const steps = [...this.#sources.values()].map((entry) => entry.listener.close());
+    const steps = [...this.#sources.values()].map((entry) => entry.close());
     steps.push(this.#app.close());
     const failures = (await Promise.allSettled(steps)).filter((step) => step.status === 'rejected');
 
@@ -266,7 +259,7 @@ export class Simulator implements SimulatorControl {
     return app;
   }
 
-  #entry(name: string): SourceEntry {
+  #entry(name: string): HostedSource {
     const entry = this.#sources.get(name);
     if (entry !== undefined) return entry;
 
@@ -306,7 +299,7 @@ function assertSourceName(name: string): void {
   );
 }
 
-function assertSamePort(name: string, entry: SourceEntry, knobs: SourceKnobs): void {
+function assertSamePort(name: string, entry: HostedSource, knobs: SourceKnobs): void {
   if (knobs.port === 0 || knobs.port === entry.listener.port) return;
 
   throw new ConfigError(

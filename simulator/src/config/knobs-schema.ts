@@ -73,6 +73,10 @@ export const sourceKnobsInputSchema = z.strictObject({
     .nullable()
     .optional(),
   maxInFlight: z.number().int().positive().nullable().optional(),
+  flap: z
+    .strictObject({ upMs: z.number().int().positive(), downMs: z.number().int().positive() })
+    .nullable()
+    .optional(),
   job: z
     .strictObject({
       pendingMs: latencySchema.optional(),

@@ -57,6 +57,12 @@ export interface RateLimitKnob {
   burst: number;
 }
 
+/** Up for `upMs`, then refusing connections for `downMs`, over and over. */
+export interface FlapKnob {
+  upMs: number;
+  downMs: number;
+}
+
 /** How asynchronous jobs progress: pending for `pendingMs`, running for `durationMs`. */
 export interface JobKnobs {
   pendingMs: LatencySpec;
@@ -86,6 +92,11 @@ export interface SourceKnobs {
   rateLimit: RateLimitKnob | null;
   /** Requests answered at once beyond which the source answers 429; null (default): no cap. */
   maxInFlight: number | null;
+  /**
+   * Refused connections at a rate: the source's own listener alternates between open and
+   * closed. Null (default): always open.
+   */
+  flap: FlapKnob | null;
   job: JobKnobs;
   /** Records in an access result; default 3. */
   resultRecords: number;
@@ -103,6 +114,7 @@ export interface SourceKnobsInput {
   forced?: Record<string, ForcedFault>;
   rateLimit?: RateLimitKnob | null;
   maxInFlight?: number | null;
+  flap?: FlapKnob | null;
   job?: Partial<JobKnobs>;
   resultRecords?: number;
   port?: number;
@@ -128,6 +140,7 @@ export const DEFAULT_KNOBS: Readonly<SourceKnobs> = Object.freeze({
   forced: Object.freeze({}),
   rateLimit: null,
   maxInFlight: null,
+  flap: null,
   job: Object.freeze({ pendingMs: 0, durationMs: 0, failRate: 0, retentionMs: null }),
   resultRecords: 3,
   port: 0,
@@ -144,6 +157,7 @@ export function mergeKnobs(base: Readonly<SourceKnobs>, input: SourceKnobsInput)
     forced: input.forced ?? base.forced,
     rateLimit: input.rateLimit === undefined ? base.rateLimit : input.rateLimit,
     maxInFlight: input.maxInFlight === undefined ? base.maxInFlight : input.maxInFlight,
+    flap: input.flap === undefined ? base.flap : input.flap,
     job: { ...base.job, ...input.job },
     resultRecords: input.resultRecords ?? base.resultRecords,
     port: input.port ?? base.port,

@@ -51,6 +51,7 @@ export class SourceSystem {
   #played: PlayedKnobs;
   #bucket: TokenBucket | undefined;
   #outage: OutageMode | undefined;
+  #flappedDown = false;
 
   constructor(name: string, knobs: SourceKnobs, seed: number, nowMs: number) {
     this.name = name;
@@ -66,8 +67,9 @@ export class SourceSystem {
     return this.#played.knobs;
   }
 
+  /** The outage in force: the one set by hand, else `refuse` while flapped down. */
   get outage(): OutageMode | undefined {
-    return this.#outage;
+    return this.#outage ?? (this.#flappedDown ? 'refuse' : undefined);
   }
 
   /**
@@ -87,6 +89,11 @@ export class SourceSystem {
   /** Takes the source down in the given way, or brings it back with `undefined`. */
   setOutage(mode: OutageMode | undefined): void {
     this.#outage = mode;
+  }
+
+  /** Marks the source down or up for its `flap` knob; an outage set by hand takes precedence. */
+  setFlappedDown(down: boolean): void {
+    this.#flappedDown = down;
   }
 
   /** What the request's credentials amount to for this source. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { waitFor } from '../../../test/support/wait-for';
 import { clientFor, failureCode, simulatorFor, submit } from './harness';
 
 describe('outages', () => {
@@ -46,6 +47,37 @@ describe('outages', () => {
 
     assert.equal(code, 'ECONNRESET');
     assert.equal(sim.sourceCounters('crm').byStatus.reset, 1);
+  });
+
+  it('when a source flaps, connections are refused while it is down, then accepted', async (t) => {
+    const sim = await simulatorFor(t, {
+      sources: { crm: { flap: { upMs: 10, downMs: 600_000 } } },
+    });
+    const client = clientFor(t);
+
+    const refused = await waitFor(
+      async () => {
+        const code = await failureCode(submit(client, sim.sourceUrl('crm'), 'r-1')).catch(
+          () => undefined,
+        );
+        return code === 'ECONNREFUSED' && code;
+      },
+      { description: 'the flap to take the source down', intervalMs: 5 },
+    );
+    const duringDown = sim.describeSource('crm').outage;
+    sim.updateSource('crm', { flap: null });
+    const back = await waitFor(
+      async () => {
+        const answer = await submit(client, sim.sourceUrl('crm'), 'r-1').catch(() => undefined);
+        return answer?.status === 202 && answer;
+      },
+      { description: 'the source to listen again', intervalMs: 5 },
+    );
+
+    assert.equal(refused, 'ECONNREFUSED');
+    assert.equal(duringDown, 'refuse');
+    assert.equal(back.status, 202);
+    assert.equal(sim.describeSource('crm').outage, null);
   });
 
   it('when an outage changes from refuse to reset, the own port listens again', async (t) => {
