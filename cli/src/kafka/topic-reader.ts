@@ -30,7 +30,12 @@ export async function startTopicReader(options: TopicReaderOptions): Promise<Top
   await admin.connect();
   const ends = await endOffsets(admin, options.topic);
 
-  const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // A short broker wait keeps the close quick: kafkajs finishes the fetch in flight first.
+  const consumer = options.kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+  });
   const caughtUp = trackCatchUp(consumer, ends);
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: true });
