@@ -62,9 +62,10 @@ export async function runDemo(
     supervisor,
     closers: [() => supervisor.stopAll()],
   };
-  supervisor.onUnexpectedExit((name, code, file) =>
-    out.note(`! ${name} exited (${code}); see ${file}`),
-  );
+  // After Ctrl-C the children, in the same process group, close on their own signal: expected.
+  supervisor.onUnexpectedExit((name, code, file) => {
+    if (!signal.aborted) out.note(`! ${name} exited (${code}); see ${file}`);
+  });
 
   try {
     const { endpoints, layout } = await prepareInfrastructure(run);

@@ -109,6 +109,9 @@ export class Supervisor {
   }
 
   async #stopInOrder(): Promise<void> {
+    // A Ctrl-C at a terminal reaches the whole process group, so the children may already be
+    // closing on their own; none of those exits is unexpected any more.
+    for (const running of this.#running) running.stopping = true;
     for (const running of [...this.#running].reverse()) {
       await this.#stop(running);
     }
