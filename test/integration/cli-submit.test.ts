@@ -98,6 +98,29 @@ describe('dsr submit', () => {
     assert.equal(record?.value.subject_email, 'd@example.test');
   });
 
+  it('reads tasks from standard input when the file is "-"', async (t) => {
+    const layout = await isolatedTopics(t, { partitions: 1 });
+    const id = uniqueName('req');
+    const line = {
+      request_id: id,
+      subject_email: 'e@example.test',
+      action: 'access',
+      source_system: 'crm',
+    };
+
+    const run = await runDsr(['submit', '--file', '-'], {
+      layout,
+      stdin: `${JSON.stringify(line)}\n`,
+    });
+
+    assert.equal(run.code, 0, run.stderr);
+    const records = await collectTopic<IntakeTask>(t, layout, layout.topics.intake);
+    const [record] = await waitFor(() => records.length === 1 && records, {
+      description: 'the task',
+    });
+    assert.equal(record?.value.request_id, id);
+  });
+
   it('refuses a file with invalid lines, naming each, and sends nothing', async (t) => {
     const layout = await isolatedTopics(t, { partitions: 1 });
     const file = tasksFile([
