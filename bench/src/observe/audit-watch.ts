@@ -28,8 +28,10 @@ export interface ScheduledRetry {
 
 /** What an {@link AuditWatch} keeps besides outcomes. */
 export interface AuditWatchOptions {
-  /** Also read the retry tiers and keep attempt start times; default false. */
+  /** Also read the retry tiers, keeping when each retry was due; default false. */
   retries?: boolean;
+  /** Keep when each attempt started (audit `attempt_started`); default false. */
+  attempts?: boolean;
   /** Tasks whose every stage time is kept, e.g. probes; default none. */
   traced?: (requestId: string) => boolean;
 }
@@ -53,6 +55,7 @@ export class AuditWatch {
   readonly #serde: AvroSerde;
   readonly #consumer: Consumer;
   readonly #watchRetries: boolean;
+  readonly #watchAttempts: boolean;
   readonly #tierByTopic: Map<string, string>;
   readonly #traced: (requestId: string) => boolean;
   #onOutcome: ((outcome: TaskOutcome) => void) | undefined;
@@ -60,6 +63,7 @@ export class AuditWatch {
   constructor(context: BenchContext, layout: BenchLayout, options: AuditWatchOptions = {}) {
     this.#layout = layout;
     this.#watchRetries = options.retries ?? false;
+    this.#watchAttempts = options.attempts ?? false;
     this.#traced = options.traced ?? (() => false);
     this.#serde = new AvroSerde({
       registryUrl: context.stack.endpoints.schemaRegistryUrl,
@@ -137,7 +141,7 @@ export class AuditWatch {
       if (!stages.has(event.stage)) stages.set(event.stage, event.occurred_at);
       this.stages.set(event.request_id, stages);
     }
-    if (event.stage === 'attempt_started' && this.#watchRetries && event.attempt !== null) {
+    if (event.stage === 'attempt_started' && this.#watchAttempts && event.attempt !== null) {
       this.attemptStarts.set(`${event.request_id}#${event.attempt}`, event.occurred_at);
       return;
     }

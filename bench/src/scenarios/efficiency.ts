@@ -18,7 +18,7 @@ import { steadyRate } from '../stats/steady-rate';
 export async function measureEfficiency(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
   const { efficiencyTasks: count, efficiencyLatencyMs: latencyMs, efficiencyCap: cap } = context.scale;
   const layout = await createBenchLayout(context, 'efficiency');
-  const watch = new AuditWatch(context, layout);
+  const watch = new AuditWatch(context, layout, { attempts: true });
 
   try {
     await preloadLane(context, layout, 'standard', count, 'eff');
@@ -40,6 +40,7 @@ export async function measureEfficiency(context: BenchContext, _findings: BenchF
     const achieved = steadyRate(times);
     const bound = (cap * 1000) / latencyMs;
     const efficiency = achieved / bound;
+    const callMs = meanCallMs(watch);
     const result = emptyResult();
     result.rows.push({
       measure: `concurrency efficiency (L = ${latencyMs} ms, C = ${cap})`,
@@ -53,11 +54,27 @@ export async function measureEfficiency(context: BenchContext, _findings: BenchF
         `standard lane; the simulator answers each call after exactly ${latencyMs} ms; the poller ` +
         `may run ${cap} calls at once. Achieved rate is over the middle 80 % of outcomes ` +
         `(ramp-up and tail excluded). The simulator saw at most ${counters.peakInFlight} calls ` +
-        'in flight at once.',
+        `in flight at once. A call took ${callMs.toFixed(1)} ms on average from attempt start to ` +
+        `outcome, so ${((achieved * callMs) / 1000).toFixed(1)} of ${cap} slots were busy on average ` +
+        '(rate × call time): slots left idle point at the poller, calls longer than L at the source ' +
+        'or at a machine short of CPU.',
     );
     return result;
   } finally {
     await watch.close();
     await layout.remove();
   }
+}
+
+/** Mean time from an attempt's start to its outcome, over every task with both recorded. */
+function meanCallMs(watch: AuditWatch): number {
+  let total = 0;
+  let count = 0;
+  for (const outcome of watch.outcomes.values()) {
+    const started = watch.attemptStarts.get(`${outcome.requestId}#${outcome.attempt}`);
+    if (started === undefined) continue;
+    total += outcome.occurredAt - started;
+    count += 1;
+  }
+  return count === 0 ? Number.NaN : total / count;
 }

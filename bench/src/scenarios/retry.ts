@@ -20,7 +20,7 @@ const TASKS_PER_SEC = 30;
 export async function measureRetry(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
   const { retryTasks: count, retryDelaysMs } = context.scale;
   const layout = await createBenchLayout(context, 'retry', { retryDelaysMs });
-  const watch = new AuditWatch(context, layout, { retries: true });
+  const watch = new AuditWatch(context, layout, { retries: true, attempts: true });
   const ids = Array.from({ length: count }, (_, index) => requestIdOf(context, 'retry', index));
   const forced = Object.fromEntries(ids.map((id, index) => [id, { fault: 'server-error', times: 1 + (index % 3) }]));
 
