@@ -82,10 +82,10 @@ test('ingest: a valid task is validated once, a bad one is quarantined with an a
     layout.topics.quarantine,
     quarantineTap,
   );
-  assert.deepEqual(
-    quarantined.map((q) => q.reason_codes),
-    [['VALIDATION_EMAIL_INVALID', 'VALIDATION_SOURCE_SYSTEM_UNKNOWN'], ['DECODE_BAD_MAGIC_BYTE']],
-  );
+  assert.deepEqual(quarantined.map((q) => q.reason_codes.join('+')).sort(), [
+    'DECODE_BAD_MAGIC_BYTE',
+    'VALIDATION_EMAIL_INVALID+VALIDATION_SOURCE_SYSTEM_UNKNOWN',
+  ]);
   await waitFor(() => alertsTap.messages.length >= 2, { description: 'two alerts' });
   const alerts = await decodeAll<Alert>(serde, layout.topics.alerts, alertsTap);
   assert.deepEqual(alerts.map((a) => a.reason_code).sort(), [
