@@ -23,7 +23,10 @@ const breaker = {
 
 test('poller: an outage opens one source breaker while others flow; recovery completes the deferred tasks', async (t) => {
   const layout = await isolatedTopics(t);
-  const sim = await startSimulator({ seed: 3, sources: { crm: { latency: 2 }, billing: { latency: 2 } } });
+  const sim = await startSimulator({
+    seed: 3,
+    sources: { crm: { latency: 2 }, billing: { latency: 2 } },
+  });
   t.after(() => sim.close());
   const config = testPollerConfig({
     concurrency: { global: 16 },
@@ -34,7 +37,9 @@ test('poller: an outage opens one source breaker while others flow; recovery com
   });
   const outcomes = await collectOutcomes(t, layout);
   const audit = (stage: string, source: string) =>
-    outcomes.audit.filter((r) => r.value.stage === stage && r.value.source_system === source).map((r) => r.value);
+    outcomes.audit
+      .filter((r) => r.value.stage === stage && r.value.source_system === source)
+      .map((r) => r.value);
 
   await sim.takeDown('crm', 'refuse');
   const crmTasks = Array.from({ length: 200 }, () => routedTask({ source_system: 'crm' }));
@@ -42,16 +47,23 @@ test('poller: an outage opens one source breaker while others flow; recovery com
   await produceTasks(layout, [...crmTasks, ...billingTasks]);
   await startPoller(t, layout, config);
 
-  await waitFor(() => audit('succeeded', 'billing').length === billingTasks.length && audit('deferred', 'crm').length > 0, {
-    timeoutMs: 120_000,
-    description: 'billing to finish while crm tasks are deferred by its open breaker',
-  });
+  await waitFor(
+    () =>
+      audit('succeeded', 'billing').length === billingTasks.length &&
+      audit('deferred', 'crm').length > 0,
+    {
+      timeoutMs: 120_000,
+      description: 'billing to finish while crm tasks are deferred by its open breaker',
+    },
+  );
   assert.equal(audit('succeeded', 'crm').length, 0);
   assert.equal(audit('deferred', 'billing').length, 0);
   assert.ok(audit('deferred', 'crm').every((e) => e.reason_code === 'BREAKER_OPEN'));
 
   // A task whose deadline leaves no room for a deferral is dead-lettered as the breaker's refusal.
-  const urgent = Array.from({ length: 5 }, () => routedTask({ source_system: 'crm', deadline: Date.now() + 1_500 }));
+  const urgent = Array.from({ length: 5 }, () =>
+    routedTask({ source_system: 'crm', deadline: Date.now() + 1_500 }),
+  );
   await produceTasks(layout, urgent);
   const urgentIds = new Set(urgent.map((task) => task.request_id));
   const urgentLetters = await waitFor(
@@ -63,7 +75,12 @@ test('poller: an outage opens one source breaker while others flow; recovery com
   );
   const refused = urgentLetters.filter((letter) => letter.breaker_refusal);
   assert.ok(refused.length > 0, 'at least one was refused by the open breaker');
-  assert.ok(refused.every((l) => l.error_code === 'BREAKER_OPEN' && l.error_category === 'transient' && l.attempts === 0));
+  assert.ok(
+    refused.every(
+      (l) =>
+        l.error_code === 'BREAKER_OPEN' && l.error_category === 'transient' && l.attempts === 0,
+    ),
+  );
 
   await sim.bringUp('crm');
   await waitFor(() => audit('succeeded', 'crm').length === crmTasks.length, {
@@ -79,7 +96,14 @@ test('poller: an outage opens one source breaker while others flow; recovery com
   }
   // Deferrals spent no attempts: most deferred tasks still succeeded on their first attempt.
   const deferredIds = new Set(audit('deferred', 'crm').map((e) => e.request_id));
-  const firstAttempt = audit('succeeded', 'crm').filter((e) => deferredIds.has(e.request_id) && e.attempt === 1);
-  assert.ok(firstAttempt.length > deferredIds.size / 2, `${firstAttempt.length} of ${deferredIds.size}`);
-  t.diagnostic(`crm tasks deferred: ${deferredIds.size}; deferrals: ${audit('deferred', 'crm').length}`);
+  const firstAttempt = audit('succeeded', 'crm').filter(
+    (e) => deferredIds.has(e.request_id) && e.attempt === 1,
+  );
+  assert.ok(
+    firstAttempt.length > deferredIds.size / 2,
+    `${firstAttempt.length} of ${deferredIds.size}`,
+  );
+  t.diagnostic(
+    `crm tasks deferred: ${deferredIds.size}; deferrals: ${audit('deferred', 'crm').length}`,
+  );
 });

@@ -30,7 +30,10 @@ test('poller: the simulator never sees more concurrent requests than the global 
     sources: {
       crm: { connector: simulatedSource(sim, 'crm', 'sync'), maxConcurrency: caps.crm },
       billing: { connector: simulatedSource(sim, 'billing', 'sync'), maxConcurrency: caps.billing },
-      support: { connector: simulatedSource(sim, 'support', 'async'), maxConcurrency: caps.support },
+      support: {
+        connector: simulatedSource(sim, 'support', 'async'),
+        maxConcurrency: caps.support,
+      },
     },
   });
   const sources = ['crm', 'billing', 'support'] as const;
@@ -41,13 +44,19 @@ test('poller: the simulator never sees more concurrent requests than the global 
 
   await produceTasks(layout, tasks);
   await startPoller(t, layout, config);
-  const finals = await waitFor(() => finalOutcomes(outcomes).size >= tasks.length && finalOutcomes(outcomes), {
-    timeoutMs: 180_000,
-    description: 'every task to reach an outcome',
-  });
+  const finals = await waitFor(
+    () => finalOutcomes(outcomes).size >= tasks.length && finalOutcomes(outcomes),
+    {
+      timeoutMs: 180_000,
+      description: 'every task to reach an outcome',
+    },
+  );
 
   const counters = sim.counters();
-  assert.ok(counters.peakInFlight <= caps.global, `global peak ${counters.peakInFlight} > ${caps.global}`);
+  assert.ok(
+    counters.peakInFlight <= caps.global,
+    `global peak ${counters.peakInFlight} > ${caps.global}`,
+  );
   for (const source of sources) {
     const peak = counters.sources[source]!.peakInFlight;
     assert.ok(peak <= caps[source], `${source} peak ${peak} > ${caps[source]}`);
@@ -55,5 +64,7 @@ test('poller: the simulator never sees more concurrent requests than the global 
   // The caps were actually reached, so the bound above was tested under pressure.
   assert.ok(counters.peakInFlight >= caps.global - 1, `global peak only ${counters.peakInFlight}`);
   assert.equal(counters.sources.billing!.peakInFlight, caps.billing);
-  assert.ok([...finals.values()].every((f) => f.succeeded.length === 1 && f.deadLettered.length === 0));
+  assert.ok(
+    [...finals.values()].every((f) => f.succeeded.length === 1 && f.deadLettered.length === 0),
+  );
 });

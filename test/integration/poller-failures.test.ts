@@ -23,32 +23,56 @@ const ACTIONS = ['access', 'deletion', 'rectification'] as const;
 /** What the simulator does to a task's submits, and the outcome the poller must record. */
 interface Plan {
   fault?: { fault: string; times?: number };
-  expect: { outcome: 'succeeded'; attempts: number } | { outcome: 'dead_lettered'; attempts: number; code: string; category: string };
+  expect:
+    | { outcome: 'succeeded'; attempts: number }
+    | { outcome: 'dead_lettered'; attempts: number; code: string; category: string };
 }
 
 /** 5 % transient failures (one in five never recovers), 1 % permanent ones, the rest clean. */
 function planFor(index: number, source: 'crm' | 'billing'): Plan {
   switch (index % 100) {
     case 0:
-      return { fault: { fault: 'server-error', times: 1 }, expect: { outcome: 'succeeded', attempts: 2 } };
+      return {
+        fault: { fault: 'server-error', times: 1 },
+        expect: { outcome: 'succeeded', attempts: 2 },
+      };
     case 1:
-      return { fault: { fault: 'unavailable', times: 2 }, expect: { outcome: 'succeeded', attempts: 3 } };
+      return {
+        fault: { fault: 'unavailable', times: 2 },
+        expect: { outcome: 'succeeded', attempts: 3 },
+      };
     case 2:
       return { fault: { fault: 'reset', times: 1 }, expect: { outcome: 'succeeded', attempts: 2 } };
     case 3:
-      return { fault: { fault: 'lost-response', times: 1 }, expect: { outcome: 'succeeded', attempts: 2 } };
+      return {
+        fault: { fault: 'lost-response', times: 1 },
+        expect: { outcome: 'succeeded', attempts: 2 },
+      };
     case 4: {
-      const expect = { outcome: 'dead_lettered', attempts: 4, code: 'SOURCE_UNAVAILABLE', category: 'transient' } as const;
+      const expect = {
+        outcome: 'dead_lettered',
+        attempts: 4,
+        code: 'SOURCE_UNAVAILABLE',
+        category: 'transient',
+      } as const;
       return { fault: { fault: 'server-error' }, expect };
     }
     case 5: {
       if (index % 200 < 100) {
-        const expect = { outcome: 'dead_lettered', attempts: 1, code: 'SOURCE_REJECTED', category: 'permanent' } as const;
+        const expect = {
+          outcome: 'dead_lettered',
+          attempts: 1,
+          code: 'SOURCE_REJECTED',
+          category: 'permanent',
+        } as const;
         return { fault: { fault: 'unprocessable' }, expect };
       }
       const code = source === 'crm' ? 'SOURCE_JOB_FAILED' : 'SOURCE_FORBIDDEN';
       const fault = source === 'crm' ? 'job-failed' : 'forbidden';
-      return { fault: { fault }, expect: { outcome: 'dead_lettered', attempts: 1, code, category: 'permanent' } };
+      return {
+        fault: { fault },
+        expect: { outcome: 'dead_lettered', attempts: 1, code, category: 'permanent' },
+      };
     }
     default:
       return { expect: { outcome: 'succeeded', attempts: 1 } };
@@ -59,7 +83,10 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
   const layout = await isolatedTopics(t);
   const tasks: RoutedTask[] = [];
   const plans = new Map<string, Plan>();
-  const forced: Record<'crm' | 'billing', Record<string, { fault: string; times?: number }>> = { crm: {}, billing: {} };
+  const forced: Record<'crm' | 'billing', Record<string, { fault: string; times?: number }>> = {
+    crm: {},
+    billing: {},
+  };
   for (let i = 0; i < TASKS; i += 1) {
     const source = Math.floor(i / 100) % 2 === 0 ? 'crm' : 'billing';
     const action = ACTIONS[Math.floor(i / 2) % 3]!;
@@ -78,7 +105,11 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
   const sim = await startSimulator({
     seed: 5,
     sources: {
-      crm: { latency: { kind: 'uniform', minMs: 1, maxMs: 10 }, job: { durationMs: { kind: 'uniform', minMs: 50, maxMs: 400 } }, forced: forced.crm },
+      crm: {
+        latency: { kind: 'uniform', minMs: 1, maxMs: 10 },
+        job: { durationMs: { kind: 'uniform', minMs: 50, maxMs: 400 } },
+        forced: forced.crm,
+      },
       billing: { latency: { kind: 'uniform', minMs: 1, maxMs: 10 }, forced: forced.billing },
     },
   });
@@ -98,11 +129,14 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
 
   await produceTasks(layout, tasks);
   await startPoller(t, layout, config);
-  const finals = await waitFor(() => finalOutcomes(outcomes).size >= TASKS && finalOutcomes(outcomes), {
-    timeoutMs: 600_000,
-    intervalMs: 1_000,
-    description: 'every task to reach an outcome',
-  });
+  const finals = await waitFor(
+    () => finalOutcomes(outcomes).size >= TASKS && finalOutcomes(outcomes),
+    {
+      timeoutMs: 600_000,
+      intervalMs: 1_000,
+      description: 'every task to reach an outcome',
+    },
+  );
 
   const wrong: string[] = [];
   for (const task of tasks) {
@@ -113,12 +147,25 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
       wrong.push(`${task.request_id}: ${ended} outcomes`);
     } else if (expect.outcome === 'succeeded') {
       const success = final!.succeeded[0];
-      if (success?.attempt !== expect.attempts) wrong.push(`${task.request_id}: success ${JSON.stringify(success)} ≠ ${JSON.stringify(expect)}`);
+      if (success?.attempt !== expect.attempts)
+        wrong.push(
+          `${task.request_id}: success ${JSON.stringify(success)} ≠ ${JSON.stringify(expect)}`,
+        );
     } else {
       const letter = final!.deadLettered[0];
-      const seen = letter && [letter.attempts, letter.error_code, letter.error_category, letter.breaker_refusal];
-      if (JSON.stringify(seen) !== JSON.stringify([expect.attempts, expect.code, expect.category, false])) {
-        wrong.push(`${task.request_id}: dead letter ${JSON.stringify(seen)} ≠ ${JSON.stringify(expect)}`);
+      const seen = letter && [
+        letter.attempts,
+        letter.error_code,
+        letter.error_category,
+        letter.breaker_refusal,
+      ];
+      if (
+        JSON.stringify(seen) !==
+        JSON.stringify([expect.attempts, expect.code, expect.category, false])
+      ) {
+        wrong.push(
+          `${task.request_id}: dead letter ${JSON.stringify(seen)} ≠ ${JSON.stringify(expect)}`,
+        );
       }
     }
   }
@@ -129,13 +176,19 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
   assert.deepEqual(crm.requestIdsWithSeveralJobs, []);
   assert.ok(crm.idempotentReplays > 0, 'lost responses were retried with the same idempotency key');
 
-  const accessSuccesses = outcomes.audit.filter((r) => r.value.stage === 'succeeded' && r.value.action === 'access');
+  const accessSuccesses = outcomes.audit.filter(
+    (r) => r.value.stage === 'succeeded' && r.value.action === 'access',
+  );
   assert.ok(accessSuccesses.length > 1_000);
   for (const { value } of accessSuccesses.slice(0, 200)) {
-    const stored = readFileSync(exportPath(resultsRoot, { requestId: value.request_id!, sourceSystem: value.source_system! }));
+    const stored = readFileSync(
+      exportPath(resultsRoot, { requestId: value.request_id!, sourceSystem: value.source_system! }),
+    );
     assert.equal(value.result_digest, createHash('sha256').update(stored).digest('hex'));
     assert.equal(value.result_bytes, stored.length);
   }
   const retriesCounted = outcomes.audit.filter((r) => r.value.stage === 'retry_scheduled').length;
-  t.diagnostic(`retries scheduled: ${retriesCounted}; dead letters: ${outcomes.deadLetters.length}; crm jobs: ${crm.jobsStarted}`);
+  t.diagnostic(
+    `retries scheduled: ${retriesCounted}; dead letters: ${outcomes.deadLetters.length}; crm jobs: ${crm.jobsStarted}`,
+  );
 });

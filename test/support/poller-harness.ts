@@ -52,7 +52,10 @@ export function routedTask(overrides: Partial<RoutedTask> = {}): RoutedTask {
 }
 
 /** Writes tasks onto a lane topic, keyed by request id, in batches. */
-export async function produceTasks(layout: TopicLayout, tasks: readonly RoutedTask[]): Promise<void> {
+export async function produceTasks(
+  layout: TopicLayout,
+  tasks: readonly RoutedTask[],
+): Promise<void> {
   const serde = new AvroSerde({ registryUrl: testEndpoints().schemaRegistryUrl, layout });
   const producer = testKafka().producer();
   await producer.connect();
@@ -66,7 +69,9 @@ export async function produceTasks(layout: TopicLayout, tasks: readonly RoutedTa
         messages.push({ key: task.request_id, value: await serde.encode(topic, task) });
         byTopic.set(topic, messages);
       }
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await producer.sendBatch({
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -74,9 +79,18 @@ export async function produceTasks(layout: TopicLayout, tasks: readonly RoutedTa
 }
 
 /** The poller's HTTP connector settings for a simulated source, async jobs or synchronous. */
-export function simulatedSource(sim: Simulator, name: string, mode: 'async' | 'sync' = 'async'): Record<string, unknown> {
+export function simulatedSource(
+  sim: Simulator,
+  name: string,
+  mode: 'async' | 'sync' = 'async',
+): Record<string, unknown> {
   const origin = new URL(sim.sourceUrl(name)).origin;
-  const body = { request_id: '{{request_id}}', action: '{{action}}', subject: '{{subject_email}}', changes: '{{changes}}' };
+  const body = {
+    request_id: '{{request_id}}',
+    action: '{{action}}',
+    subject: '{{subject_email}}',
+    changes: '{{changes}}',
+  };
   const submit =
     mode === 'async'
       ? { method: 'POST', path: '/sources/{source_system}/jobs', body, async: true }
@@ -99,7 +113,9 @@ export function simulatedSource(sim: Simulator, name: string, mode: 'async' | 's
 }
 
 /** A poller configuration for tests: a unique group, short timeouts, results in a temp folder. */
-export function testPollerConfig(overrides: Record<string, unknown> & { sources: Record<string, unknown> }): Record<string, unknown> {
+export function testPollerConfig(
+  overrides: Record<string, unknown> & { sources: Record<string, unknown> },
+): Record<string, unknown> {
   return {
     consumerGroup: uniqueName('poller'),
     concurrency: { global: 32 },
@@ -112,7 +128,11 @@ export function testPollerConfig(overrides: Record<string, unknown> & { sources:
 }
 
 /** Starts a poller in this process; it is closed when the test ends. */
-export async function startPoller(t: TestContext, layout: TopicLayout, rawConfig: unknown): Promise<Poller> {
+export async function startPoller(
+  t: TestContext,
+  layout: TopicLayout,
+  rawConfig: unknown,
+): Promise<Poller> {
   const endpoints = testEndpoints();
   const poller = new Poller({
     config: parsePollerConfig(rawConfig, 'test configuration'),
@@ -135,7 +155,11 @@ export interface PollerProcess {
 }
 
 /** Spawns a poller process on the test's topics; it is killed when the test ends. */
-export function spawnPoller(t: TestContext, layout: TopicLayout, rawConfig: unknown): PollerProcess {
+export function spawnPoller(
+  t: TestContext,
+  layout: TopicLayout,
+  rawConfig: unknown,
+): PollerProcess {
   const folder = mkdtempSync(join(tmpdir(), 'dsr-poller-'));
   const configPath = join(folder, 'poller.json');
   writeFileSync(configPath, JSON.stringify(rawConfig));
@@ -156,8 +180,13 @@ export function spawnPoller(t: TestContext, layout: TopicLayout, rawConfig: unkn
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-20_000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-20_000)),
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   t.after(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
@@ -172,7 +201,10 @@ export interface RecordedOutcomes {
 }
 
 /** Collects the audit and dead-letter topics from the beginning, read_committed. */
-export async function collectOutcomes(t: TestContext, layout: TopicLayout): Promise<RecordedOutcomes> {
+export async function collectOutcomes(
+  t: TestContext,
+  layout: TopicLayout,
+): Promise<RecordedOutcomes> {
   const [audit, deadLetters] = await Promise.all([
     collectTopic<AuditEvent>(t, layout, layout.topics.audit),
     collectTopic<DeadLetterRecord>(t, layout, layout.topics.dlq),
@@ -181,15 +213,21 @@ export async function collectOutcomes(t: TestContext, layout: TopicLayout): Prom
 }
 
 /** The final outcomes per request id: successes and dead letters, each as a list. */
-export function finalOutcomes(outcomes: RecordedOutcomes): Map<string, { succeeded: AuditEvent[]; deadLettered: DeadLetterRecord[] }> {
-  const byRequest = new Map<string, { succeeded: AuditEvent[]; deadLettered: DeadLetterRecord[] }>();
+export function finalOutcomes(
+  outcomes: RecordedOutcomes,
+): Map<string, { succeeded: AuditEvent[]; deadLettered: DeadLetterRecord[] }> {
+  const byRequest = new Map<
+    string,
+    { succeeded: AuditEvent[]; deadLettered: DeadLetterRecord[] }
+  >();
   const entry = (id: string) => {
     let found = byRequest.get(id);
     if (!found) byRequest.set(id, (found = { succeeded: [], deadLettered: [] }));
     return found;
   };
   for (const { value } of outcomes.audit) {
-    if (value.stage === 'succeeded' && value.request_id) entry(value.request_id).succeeded.push(value);
+    if (value.stage === 'succeeded' && value.request_id)
+      entry(value.request_id).succeeded.push(value);
   }
   for (const { value } of outcomes.deadLetters) entry(value.request_id).deadLettered.push(value);
   return byRequest;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import {
   AvroSerde,
   createKafka,
+  DeadlineWatch,
   reportBreakerState,
   type Logger,
   type PipelineMetrics,
@@ -52,6 +53,7 @@ export class Poller {
   readonly #intake: RecordIntake;
   readonly #runner: TaskRunner;
   readonly #records: OutcomeRecords;
+  readonly #deadlines: DeadlineWatch | undefined;
   #memberId: string | undefined;
   #joined = false;
   #closing: Promise<void> | undefined;
@@ -61,7 +63,11 @@ export class Poller {
     this.#options = options;
     this.#log = logger.child({ component: 'poller' });
     const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const kafka = createKafka({ clientId: `dsr-poller-${instance}`, brokers: options.kafkaBrokers, logger });
+    const kafka = createKafka({
+      clientId: `dsr-poller-${instance}`,
+      brokers: options.kafkaBrokers,
+      logger,
+    });
     this.#consumer = kafka.consumer({
       groupId: config.consumerGroup,
       sessionTimeout: config.consumer.sessionTimeoutMs,
@@ -99,9 +105,13 @@ export class Poller {
       maxBatch: config.outcomes.maxBatch,
       onFatal: (error) => this.#fail(error),
     });
+    this.#deadlines = options.metrics && new DeadlineWatch({ metrics: options.metrics });
     this.#runner = new TaskRunner({
       guards: this.#guards,
-      limits: new ConcurrencyLimits({ global: config.concurrency.global, perSource: perSourceCaps(config) }),
+      limits: new ConcurrencyLimits({
+        global: config.concurrency.global,
+        perSource: perSourceCaps(config),
+      }),
       committer: this.#committer,
       records: this.#records,
       results: this.#results,
@@ -109,7 +119,10 @@ export class Poller {
       layout,
       logger,
       metrics: options.metrics,
-      onSettled: (delivery) => this.#intake.settled(delivery.position.topic, delivery.position.partition),
+      onSettled: (delivery) => {
+        this.#deadlines?.release(delivery);
+        this.#intake.settled(delivery.position.topic, delivery.position.partition);
+      },
     });
     this.#intake = new RecordIntake({
       consumer: this.#consumer,
@@ -119,7 +132,10 @@ export class Poller {
       logger,
       highWaterMark: config.buffer.highWaterMark,
       lowWaterMark: config.buffer.lowWaterMark,
-      onDelivery: (delivery) => this.#runner.accept(delivery),
+      onDelivery: (delivery) => {
+        this.#deadlines?.track(delivery, delivery.task.deadline, delivery.lane);
+        this.#runner.accept(delivery);
+      },
       onUndecodable: (record) => this.#quarantine(record),
     });
   }
@@ -133,6 +149,7 @@ export class Poller {
     await this.#results.open();
     await Promise.all([this.#admin.connect(), this.#producer.connect(), this.#consumer.connect()]);
     this.#watchGroup();
+    this.#deadlines?.start();
 
     await this.#consumer.subscribe({ topics: this.#intake.topics, fromBeginning: true });
     await this.#consumer.run({
@@ -141,7 +158,10 @@ export class Poller {
       partitionsConsumedConcurrently: 1,
       eachBatch: this.#intake.eachBatch,
     });
-    this.#log.info({ group: this.#options.config.consumerGroup, topics: this.#intake.topics.length }, 'poller started');
+    this.#log.info(
+      { group: this.#options.config.consumerGroup, topics: this.#intake.topics.length },
+      'poller started',
+    );
   }
 
   /**
@@ -162,8 +182,12 @@ export class Poller {
       ['consumer', () => this.#consumer.disconnect()],
       ['producer', () => this.#producer.disconnect()],
       ['admin', () => this.#admin.disconnect()],
-      ['sources', async () => void (await Promise.all([...this.#guards.values()].map((g) => g.close())))],
+      [
+        'sources',
+        async () => void (await Promise.all([...this.#guards.values()].map((g) => g.close()))),
+      ],
       ['results', () => this.#results.close()],
+      ['deadline watch', () => this.#deadlines?.close()],
     ];
     for (const [step, run] of steps) {
       try {
@@ -181,7 +205,9 @@ export class Poller {
       this.#committer.hold();
       this.#log.warn('consumer group rebalancing, outcome commits held');
     });
-    this.#consumer.on(events.GROUP_JOIN, ({ payload }) => this.#onJoin(payload.memberId, payload.memberAssignment));
+    this.#consumer.on(events.GROUP_JOIN, ({ payload }) =>
+      this.#onJoin(payload.memberId, payload.memberAssignment),
+    );
     this.#consumer.on(events.CRASH, ({ payload }) => {
       if (!payload.restart) this.#fail(payload.error);
     });
@@ -197,7 +223,10 @@ export class Poller {
     this.#joined = true;
 
     const partitions = Object.values(assignment).reduce((sum, ps) => sum + ps.length, 0);
-    this.#log.info({ memberId, partitions, revoked: dropped.length, waitingDropped: waiting }, 'partitions assigned');
+    this.#log.info(
+      { memberId, partitions, revoked: dropped.length, waitingDropped: waiting },
+      'partitions assigned',
+    );
   }
 
   #quarantine(record: Undecodable): void {
@@ -216,9 +245,24 @@ export class Poller {
       request_id: null,
       schema_id: null,
     };
-    this.#log.error({ err: error, topic: position.topic, partition: position.partition, offset: position.offset, code }, 'record quarantined');
+    this.#log.error(
+      {
+        err: error,
+        topic: position.topic,
+        partition: position.partition,
+        offset: position.offset,
+        code,
+      },
+      'record quarantined',
+    );
     void this.#committer
-      .submit({ position, tracker: record.tracker, records: [{ topic: this.#options.layout.topics.quarantine, key: String(position.offset), value }] })
+      .submit({
+        position,
+        tracker: record.tracker,
+        records: [
+          { topic: this.#options.layout.topics.quarantine, key: String(position.offset), value },
+        ],
+      })
       .catch(() => undefined)
       .finally(() => this.#intake.settled(position.topic, position.partition));
   }
@@ -236,7 +280,8 @@ export class Poller {
 
   #reportBreaker(guard: SourceGuard): void {
     const report = () => {
-      if (this.#options.metrics) reportBreakerState(this.#options.metrics, guard.sourceSystem, guard.state);
+      if (this.#options.metrics)
+        reportBreakerState(this.#options.metrics, guard.sourceSystem, guard.state);
     };
     guard.breaker.on('open', () => {
       report();

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const identifier = z.string().regex(IDENTIFIER, 'must be a plain SQL identifier (letters, digits, _)');
+const identifier = z
+  .string()
+  .regex(IDENTIFIER, 'must be a plain SQL identifier (letters, digits, _)');
 const qualifiedName = z
   .string()
-  .regex(/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/, 'must be "table" or "schema.table"');
+  .regex(
+    /^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be "table" or "schema.table"',
+  );
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
-const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+|\[\d+\])*$/, 'must be a dotted path like "job.id" or "items[0].id"');
+const jsonPath = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+|\[\d+\])*$/,
+    'must be a dotted path like "job.id" or "items[0].id"',
+  );
 
 /** One HTTP request, with `{placeholders}` in the path and `{{placeholders}}` in the body. */
 export const requestTemplateSchema = z.strictObject({
@@ -22,7 +32,11 @@ export const requestTemplateSchema = z.strictObject({
 const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('bearer'), tokenEnv: envName }),
-  z.strictObject({ kind: z.literal('api-key'), header: z.string().min(1).default('x-api-key'), keyEnv: envName }),
+  z.strictObject({
+    kind: z.literal('api-key'),
+    header: z.string().min(1).default('x-api-key'),
+    keyEnv: envName,
+  }),
 ]);
 
 const jobSchema = z.strictObject({
@@ -61,7 +75,12 @@ export const httpConnectorSchema = z
       rectification: requestTemplateSchema.optional(),
     }),
     job: jobSchema.optional(),
-    polling: pollingSchema.default({ initialDelayMs: 1_000, maxDelayMs: 300_000, multiplier: 2, jitterRatio: 0.2 }),
+    polling: pollingSchema.default({
+      initialDelayMs: 1_000,
+      maxDelayMs: 300_000,
+      multiplier: 2,
+      jitterRatio: 0.2,
+    }),
   })
   .superRefine((config, ctx) => {
     for (const [action, template] of Object.entries(config.actions)) {
@@ -74,7 +93,11 @@ export const httpConnectorSchema = z
       }
     }
     if (config.polling.maxDelayMs < config.polling.initialDelayMs) {
-      ctx.addIssue({ code: 'custom', path: ['polling', 'maxDelayMs'], message: 'must be at least initialDelayMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['polling', 'maxDelayMs'],
+        message: 'must be at least initialDelayMs',
+      });
     }
   });
 
@@ -83,7 +106,9 @@ const deletionSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('mask'),
     /** Column → the value written over it (null clears it). */
-    set: z.record(identifier, z.string().nullable()).refine((s) => Object.keys(s).length > 0, 'must name at least one column'),
+    set: z
+      .record(identifier, z.string().nullable())
+      .refine((s) => Object.keys(s).length > 0, 'must name at least one column'),
   }),
 ]);
 
@@ -105,7 +130,10 @@ export const postgresConnectorSchema = z
   .strictObject({
     kind: z.literal('postgres'),
     connectionEnv: envName.optional(),
-    connectionString: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    connectionString: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     pool: z
       .strictObject({
         max: z.number().int().positive().default(4),
@@ -113,16 +141,28 @@ export const postgresConnectorSchema = z
         connectionTimeoutMs: z.number().int().positive().default(5_000),
         statementTimeoutMs: z.number().int().positive().default(30_000),
       })
-      .default({ max: 4, idleTimeoutMs: 30_000, connectionTimeoutMs: 5_000, statementTimeoutMs: 30_000 }),
+      .default({
+        max: 4,
+        idleTimeoutMs: 30_000,
+        connectionTimeoutMs: 5_000,
+        statementTimeoutMs: 30_000,
+      }),
     tables: z.array(tableSchema).min(1),
   })
   .superRefine((config, ctx) => {
     if ((config.connectionEnv === undefined) === (config.connectionString === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['connectionEnv'], message: 'set exactly one of connectionEnv and connectionString' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connectionEnv'],
+        message: 'set exactly one of connectionEnv and connectionString',
+      });
     }
   });
 
-export const connectorSchema = z.discriminatedUnion('kind', [httpConnectorSchema, postgresConnectorSchema]);
+export const connectorSchema = z.discriminatedUnion('kind', [
+  httpConnectorSchema,
+  postgresConnectorSchema,
+]);
 
 export type RequestTemplate = z.infer<typeof requestTemplateSchema>;
 export type HttpConnectorConfig = z.infer<typeof httpConnectorSchema>;

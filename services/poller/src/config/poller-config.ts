@@ -21,7 +21,10 @@ const sourceSchema = z.strictObject({
   /** Most tasks running against this source at once; the global cap when absent. */
   maxConcurrency: z.number().int().positive().optional(),
   rateLimit: z
-    .strictObject({ ratePerSecond: z.number().positive(), burst: z.number().int().positive().optional() })
+    .strictObject({
+      ratePerSecond: z.number().positive(),
+      burst: z.number().int().positive().optional(),
+    })
     .optional(),
   breaker: breakerSchema.default(breakerSchema.parse({})),
 });
@@ -30,8 +33,14 @@ const resultsSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('directory'), path: z.string().min(1) }),
   z.strictObject({
     kind: z.literal('postgres'),
-    connectionEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('DATABASE_URL'),
-    table: z.string().regex(/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/).default('dsr_access_results'),
+    connectionEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .default('DATABASE_URL'),
+    table: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/)
+      .default('dsr_access_results'),
   }),
 ]);
 
@@ -75,7 +84,11 @@ export const pollerConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.buffer.lowWaterMark >= config.buffer.highWaterMark) {
-      ctx.addIssue({ code: 'custom', path: ['buffer', 'lowWaterMark'], message: 'must be below buffer.highWaterMark' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['buffer', 'lowWaterMark'],
+        message: 'must be below buffer.highWaterMark',
+      });
     }
     if (config.consumer.heartbeatIntervalMs * 3 > config.consumer.sessionTimeoutMs) {
       ctx.addIssue({
@@ -113,10 +126,13 @@ export function loadPollerConfig(path: string): PollerConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new ConfigError(`cannot read the poller configuration ${path}: ${(cause as Error).message}`, {
-      cause,
-      context: { origin: path },
-    });
+    throw new ConfigError(
+      `cannot read the poller configuration ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+        context: { origin: path },
+      },
+    );
   }
   return parsePollerConfig(raw, path);
 }
@@ -140,7 +156,10 @@ function assertSecretsPresent(config: PollerConfig, origin: string, env: NodeJS.
           ? [['connectionEnv', connector.connectionEnv]]
           : [];
     for (const [option, variable] of needed) {
-      if (!env[variable!]) problems.push(`sources.${name}.connector.${option}: environment variable ${variable} is not set`);
+      if (!env[variable!])
+        problems.push(
+          `sources.${name}.connector.${option}: environment variable ${variable} is not set`,
+        );
     }
   }
   if (problems.length > 0) {

@@ -37,10 +37,13 @@ export class OffsetBook {
    * any partition in between.
    */
   assign(assignment: Assignment, fresh: boolean): string[] {
-    const kept = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => keyOf(t, p))));
+    const kept = new Set(
+      Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => keyOf(t, p))),
+    );
     const dropped = [...this.#trackers.keys()].filter((key) => fresh || !kept.has(key));
     for (const key of dropped) this.#trackers.delete(key);
-    for (const key of [...this.#loading.keys()]) if (fresh || !kept.has(key)) this.#loading.delete(key);
+    for (const key of [...this.#loading.keys()])
+      if (fresh || !kept.has(key)) this.#loading.delete(key);
     return dropped;
   }
 

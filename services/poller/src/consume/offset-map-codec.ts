@@ -24,10 +24,13 @@ export function encodeOffsetMap(committed: number, done: readonly number[]): str
   const parts: string[] = [];
   let length = PREFIX.length;
 
-  for (let i = 0; i < distances.length; ) {
+  for (let i = 0; i < distances.length;) {
     let j = i;
     while (j + 1 < distances.length && distances[j + 1] === distances[j]! + 1) j += 1;
-    const part = i === j ? distances[i]!.toString(36) : `${distances[i]!.toString(36)}-${distances[j]!.toString(36)}`;
+    const part =
+      i === j
+        ? distances[i]!.toString(36)
+        : `${distances[i]!.toString(36)}-${distances[j]!.toString(36)}`;
     if (length + part.length + 1 > MAX_METADATA_CHARS) break;
 
     parts.push(part);

@@ -1,4 +1,12 @@
-import { isDsrError, type AvroSerde, type Lane, type Logger, type RetryTier, type RoutedTask, type TopicLayout } from '@dsr/shared';
+import {
+  isDsrError,
+  type AvroSerde,
+  type Lane,
+  type Logger,
+  type RetryTier,
+  type RoutedTask,
+  type TopicLayout,
+} from '@dsr/shared';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { RecordPosition } from '../outcome/outbound-record';
 import { originalPosition, type IncomingHeaders } from '../outcome/retry-headers';
@@ -57,7 +65,10 @@ export class RecordIntake {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #tiers: ReadonlyMap<string, RetryTier>;
-  readonly #pauses = new Map<string, { topic: string; partition: number; reasons: Set<PauseReason> }>();
+  readonly #pauses = new Map<
+    string,
+    { topic: string; partition: number; reasons: Set<PauseReason> }
+  >();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #stopped = false;
 
@@ -75,9 +86,23 @@ export class RecordIntake {
   }
 
   /** The kafkajs batch handler. */
-  readonly eachBatch = async ({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+  readonly eachBatch = async ({
+    batch,
+    resolveOffset,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> => {
     const { topic, partition } = batch;
-    this.#log.debug({ topic, partition, first: batch.firstOffset(), size: batch.messages.length, paused: this.#isPaused(topic, partition) }, 'batch');
+    this.#log.debug(
+      {
+        topic,
+        partition,
+        first: batch.firstOffset(),
+        size: batch.messages.length,
+        paused: this.#isPaused(topic, partition),
+      },
+      'batch',
+    );
     if (this.#stopped || this.#isPaused(topic, partition)) return;
 
     const tracker = await this.#options.offsets.tracker(topic, partition);
@@ -118,7 +143,11 @@ export class RecordIntake {
     this.#options.consumer.pause(this.topics.map((topic) => ({ topic })));
   }
 
-  async #accept(batch: Batch, message: KafkaMessage, tracker: PartitionTracker): Promise<'next' | 'stop'> {
+  async #accept(
+    batch: Batch,
+    message: KafkaMessage,
+    tracker: PartitionTracker,
+  ): Promise<'next' | 'stop'> {
     const { topic, partition } = batch;
     const position = { topic, partition, offset: Number(message.offset) };
     if (tracker.track(position.offset) === 'skip') return 'next';
@@ -130,7 +159,10 @@ export class RecordIntake {
       if (isDsrError(error) && error.retriable) {
         this.#untrack(tracker, position.offset);
         this.#holdFor(topic, partition, REGISTRY_RETRY_MS, 'registry');
-        this.#log.warn({ err: error, topic, partition }, 'task decoding deferred, registry unavailable');
+        this.#log.warn(
+          { err: error, topic, partition },
+          'task decoding deferred, registry unavailable',
+        );
         return 'stop';
       }
       this.#options.onUndecodable({ position, tracker, message, error });
@@ -142,11 +174,15 @@ export class RecordIntake {
     if (waitMs > 0) {
       this.#untrack(tracker, position.offset);
       this.#holdFor(topic, partition, waitMs, 'holding');
-      this.#log.debug({ topic, partition, offset: position.offset, waitMs }, 'tier partition held until due');
+      this.#log.debug(
+        { topic, partition, offset: position.offset, waitMs },
+        'tier partition held until due',
+      );
       return 'stop';
     }
 
-    const lane: Lane = task.lane ?? (topic === this.#options.layout.topics.tasksHigh ? 'high' : 'standard');
+    const lane: Lane =
+      task.lane ?? (topic === this.#options.layout.topics.tasksHigh ? 'high' : 'standard');
     const original = originalPosition(message.headers as IncomingHeaders, position);
     const kind = (task.not_before ?? 0) > this.#now() ? 'rehop' : 'run';
     this.#options.onDelivery({ kind, task, lane, position, original, tracker });

@@ -23,7 +23,8 @@ export interface AttemptContext {
 
 /** How an attempt ended; `records` is what gets committed. */
 export interface AttemptOutcome {
-  kind: 'succeeded' | 'job_submitted' | 'job_polled' | 'retry_scheduled' | 'deferred' | 'dead_lettered';
+  kind:
+    'succeeded' | 'job_submitted' | 'job_polled' | 'retry_scheduled' | 'deferred' | 'dead_lettered';
   records: OutboundRecord[];
   attempt: number;
   failure?: Failure;
@@ -37,13 +38,20 @@ export interface AttemptOutcome {
  *
  * A submit or synchronous action spends an attempt; a poll spends one only when it fails.
  */
-export async function runAttempt(delivery: Delivery, context: AttemptContext): Promise<AttemptOutcome> {
+export async function runAttempt(
+  delivery: Delivery,
+  context: AttemptContext,
+): Promise<AttemptOutcome> {
   const { task } = delivery;
   const polling = task.poll !== null;
   const attempt = task.attempt + 1;
   const started = polling
     ? []
-    : [context.records.audit(task, 'attempt_started', delivery.position, context.now(), { attempt })];
+    : [
+        context.records.audit(task, 'attempt_started', delivery.position, context.now(), {
+          attempt,
+        }),
+      ];
 
   let outcome: AttemptOutcome;
   try {
@@ -71,7 +79,10 @@ async function outcomeOf(
 
   const { task } = delivery;
   const stored = result.exported
-    ? await context.results.store({ requestId: task.request_id, sourceSystem: task.source_system }, result.exported)
+    ? await context.results.store(
+        { requestId: task.request_id, sourceSystem: task.source_system },
+        result.exported,
+      )
     : undefined;
   const done: RoutedTask = { ...task, attempt, poll: null, not_before: null };
   const audit = context.records.audit(done, 'succeeded', delivery.position, context.now(), {
@@ -83,7 +94,12 @@ async function outcomeOf(
   return { kind: 'succeeded', records: [audit], attempt };
 }
 
-function submitted(delivery: Delivery, context: AttemptContext, jobId: string, attempt: number): AttemptOutcome {
+function submitted(
+  delivery: Delivery,
+  context: AttemptContext,
+  jobId: string,
+  attempt: number,
+): AttemptOutcome {
   const nowMs = context.now();
   const delayMs = backoffDelayMs(context.guard.connector.pollBackoff!, 0, context.random);
   const poll = { job_id: jobId, submitted_at: nowMs, polls: 0, next_poll_at: nowMs + delayMs };
@@ -113,7 +129,12 @@ function stillRunning(delivery: Delivery, context: AttemptContext): AttemptOutco
 }
 
 /** Puts a task with a running job on the tier that fits the poll delay, unless the deadline forbids. */
-function schedulePoll(delivery: Delivery, context: AttemptContext, next: RoutedTask, delayMs: number): AttemptOutcome {
+function schedulePoll(
+  delivery: Delivery,
+  context: AttemptContext,
+  next: RoutedTask,
+  delayMs: number,
+): AttemptOutcome {
   const nowMs = context.now();
   const decision = decideNextPoll(context.policy, next.deadline, nowMs, delayMs);
   if (decision.kind === 'dead-letter') {
@@ -128,10 +149,20 @@ function schedulePoll(delivery: Delivery, context: AttemptContext, next: RoutedT
   }
 
   const tier = tierForWait(context.policy.tiers, delayMs);
-  return { kind: 'job_polled', records: [context.records.hop(next, tier.topic, delivery.original)], attempt: next.attempt, tier };
+  return {
+    kind: 'job_polled',
+    records: [context.records.hop(next, tier.topic, delivery.original)],
+    attempt: next.attempt,
+    tier,
+  };
 }
 
-function failed(delivery: Delivery, context: AttemptContext, failure: Failure, attempt: number): AttemptOutcome {
+function failed(
+  delivery: Delivery,
+  context: AttemptContext,
+  failure: Failure,
+  attempt: number,
+): AttemptOutcome {
   const { task } = delivery;
   const nowMs = context.now();
   const spent = failure.breakerRefusal ? task.attempt : attempt;
@@ -150,7 +181,8 @@ function failed(delivery: Delivery, context: AttemptContext, failure: Failure, a
     last_error_category: failure.category,
   };
 
-  if (decision.kind === 'dead-letter') return deadLetter(delivery, context, base, failure, decision.reasonCode);
+  if (decision.kind === 'dead-letter')
+    return deadLetter(delivery, context, base, failure, decision.reasonCode);
   if (decision.kind === 'retry') {
     const next = { ...base, not_before: decision.notBefore };
     const audit = context.records.audit(next, 'retry_scheduled', delivery.position, nowMs, {
@@ -158,7 +190,13 @@ function failed(delivery: Delivery, context: AttemptContext, failure: Failure, a
       detail: `tier=${decision.tier.name}`,
     });
     const hop = context.records.hop(next, decision.tier.topic, delivery.original);
-    return { kind: 'retry_scheduled', records: [audit, hop], attempt: spent, failure, tier: decision.tier };
+    return {
+      kind: 'retry_scheduled',
+      records: [audit, hop],
+      attempt: spent,
+      failure,
+      tier: decision.tier,
+    };
   }
 
   const next = { ...base, deferrals: task.deferrals + 1, not_before: decision.notBefore };

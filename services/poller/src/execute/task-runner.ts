@@ -60,8 +60,13 @@ export class TaskRunner {
     if (this.#stopped) return;
 
     if (delivery.kind === 'rehop') {
-      const tier = tierForWait(this.#options.policy.tiers, (delivery.task.not_before ?? 0) - this.#now());
-      this.#commit(delivery, [this.#options.records.hop(delivery.task, tier.topic, delivery.original)]);
+      const tier = tierForWait(
+        this.#options.policy.tiers,
+        (delivery.task.not_before ?? 0) - this.#now(),
+      );
+      this.#commit(delivery, [
+        this.#options.records.hop(delivery.task, tier.topic, delivery.original),
+      ]);
       return;
     }
     if (!this.#options.guards.has(delivery.task.source_system)) {
@@ -114,13 +119,18 @@ export class TaskRunner {
   #scheduleWakeUp(now: number): void {
     if (this.#wakeUp) return;
 
-    const waits = [...this.#options.guards.values()].map((g) => g.waitMs(now)).filter((ms) => ms > 0);
+    const waits = [...this.#options.guards.values()]
+      .map((g) => g.waitMs(now))
+      .filter((ms) => ms > 0);
     if (waits.length === 0) return;
 
-    this.#wakeUp = setTimeout(() => {
-      this.#wakeUp = undefined;
-      this.#dispatch();
-    }, Math.max(1, Math.min(...waits)));
+    this.#wakeUp = setTimeout(
+      () => {
+        this.#wakeUp = undefined;
+        this.#dispatch();
+      },
+      Math.max(1, Math.min(...waits)),
+    );
     this.#wakeUp.unref();
   }
 
@@ -159,7 +169,10 @@ export class TaskRunner {
       .submit({ position: delivery.position, tracker: delivery.tracker, records })
       .catch((error: unknown) => {
         if (!(error instanceof PartitionRevokedError)) {
-          this.#log.error({ err: error, requestId: delivery.task.request_id }, 'outcome not recorded');
+          this.#log.error(
+            { err: error, requestId: delivery.task.request_id },
+            'outcome not recorded',
+          );
         }
       })
       .finally(() => this.#options.onSettled(delivery));
@@ -175,23 +188,36 @@ export class TaskRunner {
       message: `no connector is configured for source system ${task.source_system}`,
     };
     const nowMs = this.#now();
-    this.#log.error({ requestId: task.request_id, sourceSystem: task.source_system }, 'task dead-lettered');
+    this.#log.error(
+      { requestId: task.request_id, sourceSystem: task.source_system },
+      'task dead-lettered',
+    );
     return [
-      this.#options.records.audit(task, 'dead_lettered', delivery.position, nowMs, { reasonCode: failure.code }),
+      this.#options.records.audit(task, 'dead_lettered', delivery.position, nowMs, {
+        reasonCode: failure.code,
+      }),
       this.#options.records.deadLetter(task, failure, task.attempt, nowMs),
     ];
   }
 
   #observe(delivery: Queued, outcome: AttemptOutcome): void {
     const { metrics } = this.#options;
-    const fields = { requestId: delivery.task.request_id, sourceSystem: delivery.sourceSystem, attempt: outcome.attempt };
+    const fields = {
+      requestId: delivery.task.request_id,
+      sourceSystem: delivery.sourceSystem,
+      attempt: outcome.attempt,
+    };
     const code = outcome.failure?.code;
     metrics?.sourceCalls.inc({ source_system: delivery.sourceSystem, result: code ?? 'ok' });
-    if (outcome.failure?.breakerRefusal) metrics?.breakerRefusals.inc({ source_system: delivery.sourceSystem });
+    if (outcome.failure?.breakerRefusal)
+      metrics?.breakerRefusals.inc({ source_system: delivery.sourceSystem });
 
     if (outcome.kind === 'dead_lettered' || outcome.kind === 'succeeded') {
       const journeySeconds = Math.max(0, this.#now() - delivery.task.received_at) / 1000;
-      metrics?.taskLatencySeconds.observe({ lane: delivery.lane, outcome: outcome.kind }, journeySeconds);
+      metrics?.taskLatencySeconds.observe(
+        { lane: delivery.lane, outcome: outcome.kind },
+        journeySeconds,
+      );
     }
 
     if (outcome.kind === 'retry_scheduled') {
@@ -201,9 +227,15 @@ export class TaskRunner {
       metrics?.deferrals.inc({ source_system: delivery.sourceSystem, reason_code: code! });
       this.#log.debug({ ...fields, code }, 'task deferred');
     } else if (outcome.kind === 'dead_lettered') {
-      metrics?.deadLetters.inc({ error_category: outcome.failure!.category, reason_code: outcome.failure!.code });
+      metrics?.deadLetters.inc({
+        error_category: outcome.failure!.category,
+        reason_code: outcome.failure!.code,
+      });
       metrics?.outcomes.inc({ outcome: 'dead_lettered', lane: delivery.lane });
-      this.#log.error({ ...fields, code, breakerRefusal: outcome.failure!.breakerRefusal }, 'task dead-lettered');
+      this.#log.error(
+        { ...fields, code, breakerRefusal: outcome.failure!.breakerRefusal },
+        'task dead-lettered',
+      );
     } else if (outcome.kind === 'succeeded') {
       metrics?.outcomes.inc({ outcome: 'succeeded', lane: delivery.lane });
       this.#log.debug(fields, 'task succeeded');

@@ -23,7 +23,8 @@ export function codeForHttpStatus(status: number, reading: StatusReading): Error
   const known = BY_STATUS[status];
   if (known) return known;
 
-  if (status === 404) return reading.notFoundIsPermanent ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNKNOWN_FAILURE';
+  if (status === 404)
+    return reading.notFoundIsPermanent ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNKNOWN_FAILURE';
   if (status >= 500) return 'SOURCE_UNAVAILABLE';
   if (status >= 400) return 'SOURCE_REJECTED';
   return 'SOURCE_UNKNOWN_FAILURE';

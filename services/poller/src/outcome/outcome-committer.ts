@@ -53,7 +53,10 @@ export class OutcomeCommitter {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
 
     return new Promise((resolve, reject) => {
-      this.#queue.push({ completion, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.#queue.push({
+        completion,
+        settle: (error) => (error === undefined ? resolve() : reject(error)),
+      });
       this.#schedule();
     });
   }
@@ -65,11 +68,14 @@ export class OutcomeCommitter {
 
   /** Starts transactions again, dropping completions of partitions this member lost. */
   release(): void {
-    const kept = this.#queue.filter(({ completion }) => this.#options.offsets.owns(completion.position, completion.tracker));
+    const kept = this.#queue.filter(({ completion }) =>
+      this.#options.offsets.owns(completion.position, completion.tracker),
+    );
     const dropped = this.#queue.length - kept.length;
     if (dropped > 0) this.#log.warn({ dropped }, 'outcomes of revoked partitions dropped');
 
-    for (const entry of this.#queue) if (!kept.includes(entry)) entry.settle(new PartitionRevokedError());
+    for (const entry of this.#queue)
+      if (!kept.includes(entry)) entry.settle(new PartitionRevokedError());
     this.#queue = kept;
     this.#gated = false;
     this.#schedule();
@@ -131,7 +137,10 @@ export class OutcomeCommitter {
       } catch (error) {
         if (attempt >= TRANSACTION_RETRIES) throw error;
 
-        this.#log.warn({ err: error, attempt, completions: owned.length }, 'outcome transaction failed, retrying');
+        this.#log.warn(
+          { err: error, attempt, completions: owned.length },
+          'outcome transaction failed, retrying',
+        );
         await sleep(200 * 2 ** attempt, undefined, { ref: false });
       }
     }

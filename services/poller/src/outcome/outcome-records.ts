@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditStage, DeadLetterRecord, RoutedTask, TopicLayout } from '@dsr/shared';
+import type {
+  AuditEvent,
+  AuditStage,
+  DeadLetterRecord,
+  RoutedTask,
+  TopicLayout,
+} from '@dsr/shared';
 import type { Failure } from '../failure/classify-failure';
 import type { OutboundRecord, RecordPosition } from './outbound-record';
 import { retryHeaders } from './retry-headers';
@@ -30,9 +36,20 @@ export class OutcomeRecords {
     this.#layout = layout;
   }
 
-  audit(task: RoutedTask, stage: AuditStage, position: RecordPosition, nowMs: number, facts: AuditFacts = {}): OutboundRecord {
+  audit(
+    task: RoutedTask,
+    stage: AuditStage,
+    position: RecordPosition,
+    nowMs: number,
+    facts: AuditFacts = {},
+  ): OutboundRecord {
     const event: AuditEvent = {
-      event_id: stableId(task.request_id, stage, facts.attempt ?? task.attempt, facts.sequence ?? 0),
+      event_id: stableId(
+        task.request_id,
+        stage,
+        facts.attempt ?? task.attempt,
+        facts.sequence ?? 0,
+      ),
       occurred_at: nowMs,
       service: SERVICE_NAME,
       stage,
@@ -47,7 +64,11 @@ export class OutcomeRecords {
       detail: facts.detail ?? null,
       result_digest: facts.resultDigest ?? null,
       result_bytes: facts.resultBytes ?? null,
-      coordinates: { topic: position.topic, partition: position.partition, offset: String(position.offset) },
+      coordinates: {
+        topic: position.topic,
+        partition: position.partition,
+        offset: String(position.offset),
+      },
     };
     return { topic: this.#layout.topics.audit, key: task.request_id, value: event };
   }
@@ -80,6 +101,8 @@ export class OutcomeRecords {
 }
 
 function stableId(requestId: string, stage: string, attempt: number, sequence: number): string {
-  const hex = createHash('sha256').update(`${requestId}\u0000${stage}\u0000${attempt}\u0000${sequence}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`${requestId}\u0000${stage}\u0000${attempt}\u0000${sequence}`)
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

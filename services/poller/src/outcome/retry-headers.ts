@@ -28,7 +28,10 @@ export function headerText(headers: IncomingHeaders | undefined, name: string): 
  * Where the task first entered the poller: carried forward from the record's headers when it
  * came from a retry tier, otherwise the record's own position on its lane.
  */
-export function originalPosition(headers: IncomingHeaders | undefined, position: RecordPosition): RecordPosition {
+export function originalPosition(
+  headers: IncomingHeaders | undefined,
+  position: RecordPosition,
+): RecordPosition {
   const topic = headerText(headers, RETRY_HEADERS.originalTopic);
   const partition = headerText(headers, RETRY_HEADERS.originalPartition);
   const offset = headerText(headers, RETRY_HEADERS.originalOffset);
@@ -46,8 +49,10 @@ export function retryHeaders(task: RoutedTask, original: RecordPosition): Record
     [RETRY_HEADERS.originalOffset]: String(original.offset),
     [RETRY_HEADERS.requestId]: task.request_id,
   };
-  if (task.first_failure_at !== null) headers[RETRY_HEADERS.firstFailureAt] = String(task.first_failure_at);
-  if (task.last_error_category !== null) headers[RETRY_HEADERS.lastErrorCategory] = task.last_error_category;
+  if (task.first_failure_at !== null)
+    headers[RETRY_HEADERS.firstFailureAt] = String(task.first_failure_at);
+  if (task.last_error_category !== null)
+    headers[RETRY_HEADERS.lastErrorCategory] = task.last_error_category;
   if (task.last_error_code !== null) headers[RETRY_HEADERS.lastErrorCode] = task.last_error_code;
   if (task.not_before !== null) headers[RETRY_HEADERS.notBefore] = String(task.not_before);
   return headers;

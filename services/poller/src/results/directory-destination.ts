@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestOf, type ResultKey, type ResultsDestination, type StoredResult } from './results-destination';
+import {
+  digestOf,
+  type ResultKey,
+  type ResultsDestination,
+  type StoredResult,
+} from './results-destination';
 
 /**
  * Stores each export as `<root>/<request id>/<source system>.json`, readable by the service's
@@ -35,5 +40,9 @@ export class DirectoryDestination implements ResultsDestination {
 
 /** Where the directory destination puts the export of `key`. */
 export function exportPath(root: string, key: ResultKey): string {
-  return join(root, encodeURIComponent(key.requestId), `${encodeURIComponent(key.sourceSystem)}.json`);
+  return join(
+    root,
+    encodeURIComponent(key.requestId),
+    `${encodeURIComponent(key.sourceSystem)}.json`,
+  );
 }

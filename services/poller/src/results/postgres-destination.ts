@@ -1,5 +1,10 @@
 import { Pool } from 'pg';
-import { digestOf, type ResultKey, type ResultsDestination, type StoredResult } from './results-destination';
+import {
+  digestOf,
+  type ResultKey,
+  type ResultsDestination,
+  type StoredResult,
+} from './results-destination';
 
 /**
  * Stores each export as a row keyed by request id and source system. A repeated store replaces
@@ -13,7 +18,12 @@ export class PostgresDestination implements ResultsDestination {
   /** @param table a validated `name` or `schema.name` */
   constructor(connectionString: string, table: string) {
     this.#pool = new Pool({ connectionString, max: 2 });
-    this.#table = table.split('.').map((part) => `"${part}"`).join('.');
+    // An idle client that loses its connection emits here; the next store reports the problem.
+    this.#pool.on('error', () => undefined);
+    this.#table = table
+      .split('.')
+      .map((part) => `"${part}"`)
+      .join('.');
   }
 
   async open(): Promise<void> {

@@ -16,6 +16,9 @@ export function tierForWait(tiers: readonly RetryTier[], waitMs: number): RetryT
 }
 
 /** The tier the retry after failed attempt number `attempt` (1-based) goes to, if any is left. */
-export function tierForAttempt(tiers: readonly RetryTier[], attempt: number): RetryTier | undefined {
+export function tierForAttempt(
+  tiers: readonly RetryTier[],
+  attempt: number,
+): RetryTier | undefined {
   return tiers[attempt - 1];
 }

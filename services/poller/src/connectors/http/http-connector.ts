@@ -33,9 +33,11 @@ export class HttpConnector implements SourceConnector {
   constructor(options: HttpConnectorOptions) {
     const { config, sourceSystem } = options;
     for (const [action, template] of Object.entries(config.actions)) {
-      if (template) assertTemplateFields(template, `sources.${sourceSystem}.connector.actions.${action}`);
+      if (template)
+        assertTemplateFields(template, `sources.${sourceSystem}.connector.actions.${action}`);
     }
-    if (config.job) assertTemplateFields(config.job.status, `sources.${sourceSystem}.connector.job.status`);
+    if (config.job)
+      assertTemplateFields(config.job.status, `sources.${sourceSystem}.connector.job.status`);
 
     this.#sourceSystem = sourceSystem;
     this.#config = config;
@@ -51,9 +53,13 @@ export class HttpConnector implements SourceConnector {
   async execute(task: RoutedTask, signal: AbortSignal): Promise<ConnectorResult> {
     const template = this.#config.actions[task.action];
     if (!template) {
-      throw new DsrError('SOURCE_ACTION_UNSUPPORTED', `source ${this.#sourceSystem} has no ${task.action} request`, {
-        context: { sourceSystem: this.#sourceSystem, action: task.action },
-      });
+      throw new DsrError(
+        'SOURCE_ACTION_UNSUPPORTED',
+        `source ${this.#sourceSystem} has no ${task.action} request`,
+        {
+          context: { sourceSystem: this.#sourceSystem, action: task.action },
+        },
+      );
     }
 
     const body = await this.#send(template, task, {}, signal);
@@ -65,14 +71,22 @@ export class HttpConnector implements SourceConnector {
 
   async poll(task: RoutedTask, jobId: string, signal: AbortSignal): Promise<ConnectorResult> {
     const job = this.#config.job;
-    if (!job) throw new DsrError('INTERNAL', `source ${this.#sourceSystem} has no job settings to poll with`);
+    if (!job)
+      throw new DsrError(
+        'INTERNAL',
+        `source ${this.#sourceSystem} has no job settings to poll with`,
+      );
 
     const body = await this.#send(job.status, task, { job_id: jobId }, signal);
     const status = String(readJsonPath(body, job.statusPath) ?? '');
     if (job.failedValues.includes(status)) {
-      throw new SourceError('SOURCE_JOB_FAILED', `job ${jobId} at ${this.#sourceSystem} ended as ${status}`, {
-        context: { sourceSystem: this.#sourceSystem, jobId },
-      });
+      throw new SourceError(
+        'SOURCE_JOB_FAILED',
+        `job ${jobId} at ${this.#sourceSystem} ended as ${status}`,
+        {
+          context: { sourceSystem: this.#sourceSystem, jobId },
+        },
+      );
     }
     if (!job.doneValues.includes(status)) return { kind: 'running' };
 
@@ -98,7 +112,8 @@ export class HttpConnector implements SourceConnector {
     const rendered = renderRequest(template, task, { ...extra, idempotency_key: idempotencyKey });
     const headers: Record<string, string> = { ...this.#authHeaders, accept: 'application/json' };
     if (rendered.body !== undefined) headers['content-type'] = 'application/json';
-    if (rendered.method !== 'GET') headers[this.#config.idempotencyHeader.toLowerCase()] = idempotencyKey;
+    if (rendered.method !== 'GET')
+      headers[this.#config.idempotencyHeader.toLowerCase()] = idempotencyKey;
 
     const response = await request(new URL(rendered.path, this.#config.baseUrl), {
       method: rendered.method,
@@ -114,26 +129,37 @@ export class HttpConnector implements SourceConnector {
   }
 
   #failureOf(status: number, headers: Record<string, string | string[] | undefined>): SourceError {
-    const code = codeForHttpStatus(status, { notFoundIsPermanent: this.#config.notFoundIsPermanent });
+    const code = codeForHttpStatus(status, {
+      notFoundIsPermanent: this.#config.notFoundIsPermanent,
+    });
     const retryAfter = headers['retry-after'];
     const retryAfterMs =
       status === 429 || status === 503
         ? parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now())
         : undefined;
-    const revoked = status === 401 && /invalid_token|revoked/i.test(String(headers['www-authenticate'] ?? ''));
-    return new SourceError(revoked ? 'SOURCE_TOKEN_REVOKED' : code, `source ${this.#sourceSystem} answered ${status}`, {
-      retryAfterMs,
-      context: { sourceSystem: this.#sourceSystem, status },
-    });
+    const revoked =
+      status === 401 && /invalid_token|revoked/i.test(String(headers['www-authenticate'] ?? ''));
+    return new SourceError(
+      revoked ? 'SOURCE_TOKEN_REVOKED' : code,
+      `source ${this.#sourceSystem} answered ${status}`,
+      {
+        retryAfterMs,
+        context: { sourceSystem: this.#sourceSystem, status },
+      },
+    );
   }
 
   #jobIdOf(body: unknown): string {
     const id = readJsonPath(body, this.#config.job!.idPath);
     if (typeof id === 'string' || typeof id === 'number') return String(id);
 
-    throw new SourceError('SOURCE_UNKNOWN_FAILURE', `source ${this.#sourceSystem} accepted a job without an id`, {
-      context: { sourceSystem: this.#sourceSystem, path: this.#config.job!.idPath },
-    });
+    throw new SourceError(
+      'SOURCE_UNKNOWN_FAILURE',
+      `source ${this.#sourceSystem} accepted a job without an id`,
+      {
+        context: { sourceSystem: this.#sourceSystem, path: this.#config.job!.idPath },
+      },
+    );
   }
 }
 
@@ -146,10 +172,14 @@ function parseJson(text: string, sourceSystem: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new SourceError('SOURCE_UNKNOWN_FAILURE', `source ${sourceSystem} answered with a body that is not JSON`, {
-      cause,
-      context: { sourceSystem },
-    });
+    throw new SourceError(
+      'SOURCE_UNKNOWN_FAILURE',
+      `source ${sourceSystem} answered with a body that is not JSON`,
+      {
+        cause,
+        context: { sourceSystem },
+      },
+    );
   }
 }
 

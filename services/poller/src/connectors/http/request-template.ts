@@ -58,11 +58,17 @@ export function renderRequest(
     encodeURIComponent(values[name] ?? ''),
   );
   const body =
-    template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, values, task.changes));
+    template.body === undefined
+      ? undefined
+      : JSON.stringify(fillBody(template.body, values, task.changes));
   return { method: template.method, path, body };
 }
 
-function fillBody(node: unknown, values: Record<string, string>, changes: RoutedTask['changes']): unknown {
+function fillBody(
+  node: unknown,
+  values: Record<string, string>,
+  changes: RoutedTask['changes'],
+): unknown {
   if (typeof node === 'string') {
     if (node === '{{changes}}') return changes ?? {};
     return node.replace(BODY_PLACEHOLDER, (_, name: string) => values[name] ?? '');

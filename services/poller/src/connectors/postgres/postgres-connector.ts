@@ -3,7 +3,12 @@ import { Pool, type PoolClient } from 'pg';
 import type { PostgresConnectorConfig, TableConfig } from '../../config/connector-config';
 import { SourceError } from '../../failure/source-error';
 import type { ConnectorResult, SourceConnector } from '../source-connector';
-import { erasureStatement, rectifyStatement, selectStatement, type Statement } from './table-statements';
+import {
+  erasureStatement,
+  rectifyStatement,
+  selectStatement,
+  type Statement,
+} from './table-statements';
 
 export interface PostgresConnectorOptions {
   sourceSystem: string;
@@ -48,7 +53,9 @@ export class PostgresConnector implements SourceConnector {
   }
 
   poll(): Promise<ConnectorResult> {
-    return Promise.reject(new SourceError('INTERNAL', `source ${this.#sourceSystem} has no jobs to poll`));
+    return Promise.reject(
+      new SourceError('INTERNAL', `source ${this.#sourceSystem} has no jobs to poll`),
+    );
   }
 
   close(): Promise<void> {
@@ -73,9 +80,13 @@ export class PostgresConnector implements SourceConnector {
     const allowed = new Set(this.#tables.flatMap((t) => t.rectifiable));
     const refused = Object.keys(changes).filter((column) => !allowed.has(column));
     if (refused.length > 0 || Object.keys(changes).length === 0) {
-      throw new SourceError('SOURCE_REJECTED', `source ${this.#sourceSystem} cannot rectify [${refused.join(', ')}]`, {
-        context: { sourceSystem: this.#sourceSystem, columns: refused.join(',') },
-      });
+      throw new SourceError(
+        'SOURCE_REJECTED',
+        `source ${this.#sourceSystem} cannot rectify [${refused.join(', ')}]`,
+        {
+          context: { sourceSystem: this.#sourceSystem, columns: refused.join(',') },
+        },
+      );
     }
     return this.#write(task, (table, subject) => rectifyStatement(table, subject, changes));
   }

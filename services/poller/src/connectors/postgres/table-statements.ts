@@ -8,7 +8,10 @@ export interface Statement {
 
 /** Quotes a validated identifier, or `schema.name`, for SQL. */
 export function quoteName(name: string): string {
-  return name.split('.').map((part) => `"${part}"`).join('.');
+  return name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
 }
 
 /** The rows of a subject in one table. */

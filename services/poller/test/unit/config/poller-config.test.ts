@@ -50,8 +50,11 @@ describe('parsePollerConfig', () => {
 
   it('when a source cap exceeds the global cap → the rule across options is reported', () => {
     const raw = valid();
-    ((raw.sources as Record<string, Record<string, unknown>>).crm!).maxConcurrency = 99;
-    assert.match(problemsOf(raw), /sources\.crm\.maxConcurrency: must not exceed concurrency\.global/);
+    (raw.sources as Record<string, Record<string, unknown>>).crm!.maxConcurrency = 99;
+    assert.match(
+      problemsOf(raw),
+      /sources\.crm\.maxConcurrency: must not exceed concurrency\.global/,
+    );
   });
 
   it('when the water marks are inverted → the low-water mark is reported', () => {
@@ -61,9 +64,13 @@ describe('parsePollerConfig', () => {
 
   it('when an action is async without job settings → the action path is reported', () => {
     const raw = valid();
-    const crm = (raw.sources as Record<string, { connector: { actions: Record<string, unknown> } }>).crm!;
+    const crm = (raw.sources as Record<string, { connector: { actions: Record<string, unknown> } }>)
+      .crm!;
     crm.connector.actions.access = { method: 'POST', path: '/jobs', async: true };
-    assert.match(problemsOf(raw), /sources\.crm\.connector\.actions\.access\.async: an async action needs "job"/);
+    assert.match(
+      problemsOf(raw),
+      /sources\.crm\.connector\.actions\.access\.async: an async action needs "job"/,
+    );
   });
 
   it('when a credential variable is not set → the error names the option and the variable', () => {
@@ -86,10 +93,16 @@ describe('parsePollerConfig', () => {
         tables: [{ table: 'accounts; DROP TABLE x', subjectColumn: 'email' }],
       },
     };
-    assert.match(problemsOf(raw), /sources\.ledger\.connector\.tables\.0\.table: must be "table" or "schema\.table"/);
+    assert.match(
+      problemsOf(raw),
+      /sources\.ledger\.connector\.tables\.0\.table: must be "table" or "schema\.table"/,
+    );
   });
 
   it('when unknown options are present → they are reported rather than ignored', () => {
-    assert.match(problemsOf({ ...valid(), concurency: { global: 1 } }), /\(root\): Unrecognized key/i);
+    assert.match(
+      problemsOf({ ...valid(), concurency: { global: 1 } }),
+      /\(root\): Unrecognized key/i,
+    );
   });
 });

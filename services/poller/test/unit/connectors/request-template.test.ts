@@ -17,9 +17,13 @@ const task = {
 
 describe('renderRequest', () => {
   it('when the path has placeholders → the values are URL-encoded into it', () => {
-    const rendered = renderRequest({ method: 'GET', path: '/jobs/{job_id}/{request_id}', async: false }, task, {
-      job_id: 'j 1',
-    });
+    const rendered = renderRequest(
+      { method: 'GET', path: '/jobs/{job_id}/{request_id}', async: false },
+      task,
+      {
+        job_id: 'j 1',
+      },
+    );
     assert.equal(rendered.path, '/jobs/j%201/req%2F1');
     assert.equal(rendered.body, undefined);
   });
@@ -45,7 +49,10 @@ describe('renderRequest', () => {
     assert.throws(
       () => assertTemplateFields(template, 'sources.crm.connector.actions.access'),
       (error: unknown) =>
-        error instanceof ConfigError && /sources\.crm\.connector\.actions\.access names unknown placeholders email/.test(error.message),
+        error instanceof ConfigError &&
+        /sources\.crm\.connector\.actions\.access names unknown placeholders email/.test(
+          error.message,
+        ),
     );
   });
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeOffsetMap, encodeOffsetMap, MAX_METADATA_CHARS } from '../../../src/consume/offset-map-codec';
+import {
+  decodeOffsetMap,
+  encodeOffsetMap,
+  MAX_METADATA_CHARS,
+} from '../../../src/consume/offset-map-codec';
 
 describe('offset map codec', () => {
   it('when done offsets form runs → they are written as ranges of base-36 distances', () => {

@@ -33,13 +33,21 @@ describe('classifyFailure', () => {
 
   it('when a breaker refuses → it is transient and marked as a refusal', () => {
     const failure = classifyFailure(withCode('EOPENBREAKER'));
-    assert.deepEqual([failure.code, failure.category, failure.breakerRefusal], ['BREAKER_OPEN', 'transient', true]);
+    assert.deepEqual(
+      [failure.code, failure.category, failure.breakerRefusal],
+      ['BREAKER_OPEN', 'transient', true],
+    );
   });
 
   it('when a source error carries Retry-After → the wait is kept', () => {
-    const error = new SourceError('SOURCE_RATE_LIMITED', 'source answered 429', { retryAfterMs: 2_000 });
+    const error = new SourceError('SOURCE_RATE_LIMITED', 'source answered 429', {
+      retryAfterMs: 2_000,
+    });
     const failure = classifyFailure(error);
-    assert.deepEqual([failure.category, failure.retryAfterMs, failure.breakerRefusal], ['transient', 2_000, false]);
+    assert.deepEqual(
+      [failure.category, failure.retryAfterMs, failure.breakerRefusal],
+      ['transient', 2_000, false],
+    );
   });
 
   it('when our own error is permanent → its code and category are kept', () => {
@@ -55,8 +63,14 @@ describe('classifyFailure', () => {
 
   it('when PostgreSQL refuses the statement → it is permanent', () => {
     assert.equal(classifyFailure(withCode('42P01', { severity: 'ERROR' })).code, 'SOURCE_REJECTED');
-    assert.equal(classifyFailure(withCode('28P01', { severity: 'FATAL' })).code, 'SOURCE_UNAUTHORIZED');
-    assert.equal(classifyFailure(withCode('42501', { severity: 'ERROR' })).code, 'SOURCE_FORBIDDEN');
+    assert.equal(
+      classifyFailure(withCode('28P01', { severity: 'FATAL' })).code,
+      'SOURCE_UNAUTHORIZED',
+    );
+    assert.equal(
+      classifyFailure(withCode('42501', { severity: 'ERROR' })).code,
+      'SOURCE_FORBIDDEN',
+    );
   });
 
   it('when the error is unknown → it is transient, within the same attempt cap', () => {
@@ -71,7 +85,12 @@ describe('codeForHttpStatus', () => {
 
   it('when the status is a client error → 400, 401, 403, 422 are permanent codes', () => {
     const codes = [400, 401, 403, 422].map((s) => codeForHttpStatus(s, reading));
-    assert.deepEqual(codes, ['SOURCE_REJECTED', 'SOURCE_UNAUTHORIZED', 'SOURCE_FORBIDDEN', 'SOURCE_REJECTED']);
+    assert.deepEqual(codes, [
+      'SOURCE_REJECTED',
+      'SOURCE_UNAUTHORIZED',
+      'SOURCE_FORBIDDEN',
+      'SOURCE_REJECTED',
+    ]);
   });
 
   it('when the status is 429 or 5xx → the codes are transient', () => {

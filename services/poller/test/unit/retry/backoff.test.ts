@@ -11,13 +11,25 @@ describe('backoffDelayMs', () => {
   });
 
   it('when the delay passes the cap → it stays at the cap', () => {
-    assert.equal(backoffDelayMs(options, 10, () => 0), 30_000);
-    assert.equal(backoffDelayMs(options, 1_000, () => 0), 30_000);
+    assert.equal(
+      backoffDelayMs(options, 10, () => 0),
+      30_000,
+    );
+    assert.equal(
+      backoffDelayMs(options, 1_000, () => 0),
+      30_000,
+    );
   });
 
   it('when jitter is drawn → the delay is reduced by at most the jitter ratio', () => {
-    assert.equal(backoffDelayMs(options, 2, () => 0.5), 3_000);
-    assert.equal(backoffDelayMs(options, 2, () => 0.999_999), 2_000);
+    assert.equal(
+      backoffDelayMs(options, 2, () => 0.5),
+      3_000,
+    );
+    assert.equal(
+      backoffDelayMs(options, 2, () => 0.999_999),
+      2_000,
+    );
   });
 
   it('when drawn many times → every delay lies within [delay × (1 − ratio), delay]', () => {

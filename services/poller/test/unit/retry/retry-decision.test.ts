@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { topicLayout } from '@dsr/shared';
 import type { Failure } from '../../../src/failure/classify-failure';
-import { decideAfterFailure, decideNextPoll, type FailedAttempt } from '../../../src/retry/retry-decision';
+import {
+  decideAfterFailure,
+  decideNextPoll,
+  type FailedAttempt,
+} from '../../../src/retry/retry-decision';
 import { tierForAttempt, tierForWait } from '../../../src/retry/tier-selection';
 
 const tiers = topicLayout({ retryDelaysMs: [10_000, 60_000, 600_000] }).retryTiers;
@@ -18,7 +22,14 @@ const transient: Failure = {
 };
 
 function failed(overrides: Partial<FailedAttempt> = {}): FailedAttempt {
-  return { failure: transient, attempt: 1, deadline: 10 * HOUR, nowMs: 0, deferMs: 30_000, ...overrides };
+  return {
+    failure: transient,
+    attempt: 1,
+    deadline: 10 * HOUR,
+    nowMs: 0,
+    deferMs: 30_000,
+    ...overrides,
+  };
 }
 
 describe('decideAfterFailure', () => {
@@ -26,7 +37,11 @@ describe('decideAfterFailure', () => {
     const decisions = [1, 2, 3].map((attempt) => decideAfterFailure(policy, failed({ attempt })));
     assert.deepEqual(
       decisions.map((d) => (d.kind === 'retry' ? [d.tier.name, d.notBefore] : d.kind)),
-      [['10s', 10_000], ['1m', 60_000], ['10m', 600_000]],
+      [
+        ['10s', 10_000],
+        ['1m', 60_000],
+        ['10m', 600_000],
+      ],
     );
   });
 
@@ -58,7 +73,10 @@ describe('decideAfterFailure', () => {
   it('when the source asks to wait longer than the tier → the due time honours Retry-After', () => {
     const failure: Failure = { ...transient, code: 'SOURCE_RATE_LIMITED', retryAfterMs: 45_000 };
     const decision = decideAfterFailure(policy, failed({ failure, nowMs: 1_000 }));
-    assert.deepEqual(decision.kind === 'retry' && [decision.tier.name, decision.notBefore], ['10s', 46_000]);
+    assert.deepEqual(decision.kind === 'retry' && [decision.tier.name, decision.notBefore], [
+      '10s',
+      46_000,
+    ]);
   });
 
   it('when a breaker refused the call → the task is deferred, whatever attempts were spent', () => {
@@ -76,7 +94,10 @@ describe('decideAfterFailure', () => {
 
 describe('decideNextPoll', () => {
   it('when the next poll is due well before the deadline → it is scheduled', () => {
-    assert.deepEqual(decideNextPoll(policy, HOUR, 1_000, 5_000), { kind: 'poll', notBefore: 6_000 });
+    assert.deepEqual(decideNextPoll(policy, HOUR, 1_000, 5_000), {
+      kind: 'poll',
+      notBefore: 6_000,
+    });
   });
 
   it('when the next poll would be due inside the deadline margin → polling gives up', () => {
