@@ -68,3 +68,49 @@ test('poller: the simulator never sees more concurrent requests than the global 
     [...finals.values()].every((f) => f.succeeded.length === 1 && f.deadLettered.length === 0),
   );
 });
+
+test('poller: a rate-limited source stays under its limit while another source flows freely', async (t) => {
+  const layout = await isolatedTopics(t);
+  // The vendor's limit leaves the usual headroom over ours: requests sent evenly can still
+  // arrive bunched, after new connections are set up or the event loop pauses.
+  const sim = await startSimulator({
+    seed: 8,
+    sources: {
+      ledger: { latency: 2, rateLimit: { ratePerSec: 40, burst: 10 } },
+      crm: { latency: 2 },
+    },
+  });
+  t.after(() => sim.close());
+  const config = testPollerConfig({
+    concurrency: { global: 8 },
+    sources: {
+      ledger: {
+        connector: simulatedSource(sim, 'ledger', 'sync'),
+        rateLimit: { ratePerSecond: 30, burst: 5 },
+      },
+      crm: { connector: simulatedSource(sim, 'crm', 'sync') },
+    },
+  });
+  const tasks = Array.from({ length: 300 }, (_, i) =>
+    routedTask({ source_system: i % 2 === 0 ? 'ledger' : 'crm' }),
+  );
+  const outcomes = await collectOutcomes(t, layout);
+
+  await produceTasks(layout, tasks);
+  await startPoller(t, layout, config);
+  await waitFor(() => finalOutcomes(outcomes).size >= tasks.length, {
+    timeoutMs: 120_000,
+    description: 'every task to reach an outcome',
+  });
+
+  const ledger = sim.sourceCounters('ledger');
+  assert.equal(ledger.byStatus['429'] ?? 0, 0, 'the source never had to refuse a call');
+  assert.equal(ledger.requests, 150);
+  const lastOf = (source: string) =>
+    Math.max(
+      ...outcomes.audit
+        .filter((r) => r.value.stage === 'succeeded' && r.value.source_system === source)
+        .map((r) => r.value.occurred_at),
+    );
+  assert.ok(lastOf('crm') < lastOf('ledger'), 'the unlimited source was not held back');
+});
