@@ -4,6 +4,7 @@ import {
   scrape,
   startPipelineProcesses,
   total,
+  type MetricSample,
   type PipelineService,
 } from '../support/pipeline-processes';
 import { waitFor } from '../support/wait-for';
@@ -76,6 +77,12 @@ describe('operability: metrics, health and readiness of every service', () => {
     assert.equal(latencyCount('succeeded'), expected('succeeded'));
     assert.equal(latencyCount('dead_lettered'), expected('dead_lettered'));
     assert.equal(total(poller, 'dsr_tasks_in_flight'), 0, 'nothing left in flight');
+    const atRisk = poller.filter((s) => s.name === 'dsr_tasks_deadline_at_risk');
+    assert.ok(atRisk.length > 0, 'deadline risk is counted');
+    assert.ok(
+      atRisk.every((s) => s.value === 0),
+      'no task is held any more',
+    );
     assert.ok(total(poller, 'dsr_source_calls_total', { result: 'ok' }) >= expected('succeeded'));
     for (const source of ['crm', 'billing', 'support', 'marketing']) {
       assert.ok(
@@ -101,18 +108,20 @@ describe('operability: metrics, health and readiness of every service', () => {
     // reaches; their committed offset stops one short of it, so at most one per partition remains.
     for (const service of SERVICES) {
       const ceiling = service === 'ingest' ? 0 : 1;
+      let lag: MetricSample[] = [];
       const settled = await waitFor(
         async () => {
-          const lag = (await scrape(pipeline.opsUrl(service))).filter(
+          lag = (await scrape(pipeline.opsUrl(service))).filter(
             (s) => s.name === 'dsr_consumer_lag',
           );
-          return lag.length > 0 && lag.every((s) => s.value <= ceiling) && lag;
+          return lag.length > 0 && lag.every((s) => s.value <= ceiling);
         },
         { timeoutMs: 60_000, description: `${service} to report settled consumer lag` },
-      );
-      assert.ok(
-        settled.every((s) => s.labels.group === `${pipeline.settings.topicPrefix}dsr-${service}`),
-      );
+      ).catch(() => false);
+      const shown = lag.map((s) => `${s.labels.topic}/${s.labels.partition}=${s.value}`).join(' ');
+      assert.ok(settled, `${service} consumer lag did not settle: ${shown}`);
+      const group = `${pipeline.settings.topicPrefix}dsr-${service}`;
+      assert.ok(lag.every((s) => s.labels.group === group));
     }
   });
 });

@@ -14,7 +14,7 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { PollerConfig } from './config/poller-config';
 import { createConnector } from './connectors/create-connector';
 import { OffsetBook, type Assignment } from './consume/offset-book';
-import { RecordIntake, type Undecodable } from './consume/record-intake';
+import { RecordIntake, type Delivery, type Undecodable } from './consume/record-intake';
 import { SourceGuard } from './execute/source-guard';
 import { TaskRunner } from './execute/task-runner';
 import { OutcomeCommitter } from './outcome/outcome-committer';
@@ -120,7 +120,7 @@ export class Poller {
       logger,
       metrics: options.metrics,
       onSettled: (delivery) => {
-        this.#deadlines?.release(delivery);
+        this.#deadlines?.release(positionKey(delivery));
         this.#intake.settled(delivery.position.topic, delivery.position.partition);
       },
     });
@@ -133,7 +133,7 @@ export class Poller {
       highWaterMark: config.buffer.highWaterMark,
       lowWaterMark: config.buffer.lowWaterMark,
       onDelivery: (delivery) => {
-        this.#deadlines?.track(delivery, delivery.task.deadline, delivery.lane);
+        this.#deadlines?.track(positionKey(delivery), delivery.task.deadline, delivery.lane);
         this.#runner.accept(delivery);
       },
       onUndecodable: (record) => this.#quarantine(record),
@@ -307,4 +307,9 @@ function perSourceCaps(config: PollerConfig): Map<string, number> {
     if (source.maxConcurrency !== undefined) caps.set(name, source.maxConcurrency);
   }
   return caps;
+}
+
+/** A delivery's identity across the copies the runner makes of it: its record's coordinates. */
+function positionKey({ position }: Delivery): string {
+  return `${position.topic}/${position.partition}/${position.offset}`;
 }

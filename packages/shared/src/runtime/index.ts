@@ -25,5 +25,6 @@ export * from './signals';
 export * from './correlation';
 export * from './consumer-lag';
 export * from './lag-reporter';
+export * from './deadline-watch';
 export * from './service-runtime';
 export * from './run-service';
