@@ -101,6 +101,7 @@ export class Poller {
       offsets: this.#offsets,
       groupId: config.consumerGroup,
       logger,
+      metrics: options.metrics,
       lingerMs: config.outcomes.lingerMs,
       maxBatch: config.outcomes.maxBatch,
       onFatal: (error) => this.#fail(error),
@@ -137,6 +138,7 @@ export class Poller {
         this.#runner.accept(delivery);
       },
       onUndecodable: (record) => this.#quarantine(record),
+      metrics: options.metrics,
     });
   }
 

@@ -3,6 +3,7 @@ import {
   type AvroSerde,
   type Lane,
   type Logger,
+  type PipelineMetrics,
   type RetryTier,
   type RoutedTask,
   type TopicLayout,
@@ -45,6 +46,7 @@ export interface RecordIntakeOptions {
   lowWaterMark: number;
   onDelivery: (delivery: Delivery) => void;
   onUndecodable: (record: Undecodable) => void;
+  metrics?: PipelineMetrics;
   now?: () => number;
 }
 
@@ -101,7 +103,7 @@ export class RecordIntake {
         size: batch.messages.length,
         paused: this.#isPaused(topic, partition),
       },
-      'batch',
+      'batch received',
     );
     if (this.#stopped || this.#isPaused(topic, partition)) return;
 
@@ -152,6 +154,7 @@ export class RecordIntake {
     const position = { topic, partition, offset: Number(message.offset) };
     if (tracker.track(position.offset) === 'skip') return 'next';
 
+    this.#options.metrics?.recordsConsumed.inc({ topic });
     let task: RoutedTask;
     try {
       task = (await this.#options.serde.decode<RoutedTask>(topic, message.value)).value;

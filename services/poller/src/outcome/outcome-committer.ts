@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AvroSerde, Logger } from '@dsr/shared';
+import type { AvroSerde, Logger, PipelineMetrics } from '@dsr/shared';
 import type { Message, Producer } from 'kafkajs';
 import type { OffsetBook } from '../consume/offset-book';
 import type { PartitionTracker } from '../consume/partition-tracker';
@@ -18,6 +18,7 @@ export interface OutcomeCommitterOptions {
   offsets: OffsetBook;
   groupId: string;
   logger: Logger;
+  metrics?: PipelineMetrics;
   /** How long finished tasks wait to share a transaction, milliseconds. */
   lingerMs: number;
   /** Most completions one transaction carries. */
@@ -133,6 +134,9 @@ export class OutcomeCommitter {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.#transact(topicMessages, offsets);
+        for (const { topic, messages } of topicMessages) {
+          this.#options.metrics?.recordsProduced.inc({ topic }, messages.length);
+        }
         return;
       } catch (error) {
         if (attempt >= TRANSACTION_RETRIES) throw error;
