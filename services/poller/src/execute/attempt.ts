@@ -45,13 +45,7 @@ export async function runAttempt(
   const { task } = delivery;
   const polling = task.poll !== null;
   const attempt = task.attempt + 1;
-  const started = polling
-    ? []
-    : [
-        context.records.audit(task, 'attempt_started', delivery.position, context.now(), {
-          attempt,
-        }),
-      ];
+  const startedAt = context.now();
 
   let outcome: AttemptOutcome;
   try {
@@ -65,7 +59,14 @@ export async function runAttempt(
     context.signal.throwIfAborted();
     outcome = failed(delivery, context, classifyFailure(error), attempt);
   }
-  return { ...outcome, records: [...started, ...outcome.records] };
+
+  // A breaker's refusal never reached the source, so it was no attempt; a poll is part of the
+  // attempt that submitted the job.
+  if (polling || outcome.failure?.breakerRefusal) return outcome;
+  const started = context.records.audit(task, 'attempt_started', delivery.position, startedAt, {
+    attempt,
+  });
+  return { ...outcome, records: [started, ...outcome.records] };
 }
 
 async function outcomeOf(
