@@ -75,12 +75,12 @@ test('poller: an outage opens one source breaker while others flow; recovery com
   );
   const refused = urgentLetters.filter((letter) => letter.breaker_refusal);
   assert.ok(refused.length > 0, 'at least one was refused by the open breaker');
+  // A refusal is recorded as the breaker's, not as the source's last answer; attempts count only
+  // the calls that reached the source (a task may have failed once before the breaker opened).
   assert.ok(
-    refused.every(
-      (l) =>
-        l.error_code === 'BREAKER_OPEN' && l.error_category === 'transient' && l.attempts === 0,
-    ),
+    refused.every((l) => l.error_code === 'BREAKER_OPEN' && l.error_category === 'transient'),
   );
+  assert.ok(refused.every((l) => l.attempts <= 1));
 
   await sim.bringUp('crm');
   await waitFor(() => audit('succeeded', 'crm').length === crmTasks.length, {

@@ -122,7 +122,6 @@ function stillRunning(delivery: Delivery, context: AttemptContext): AttemptOutco
   const poll = { ...previous, polls, next_poll_at: nowMs + delayMs };
   const next: RoutedTask = { ...delivery.task, poll, not_before: poll.next_poll_at };
   const audit = context.records.audit(next, 'job_polled', delivery.position, nowMs, {
-    sequence: polls,
     detail: `job_id=${poll.job_id}`,
   });
   const scheduled = schedulePoll(delivery, context, next, delayMs);
@@ -204,7 +203,6 @@ function failed(
   const tier = tierForWait(context.policy.tiers, decision.notBefore - nowMs);
   const audit = context.records.audit(next, 'deferred', delivery.position, nowMs, {
     reasonCode: failure.code,
-    sequence: next.deferrals,
   });
   const hop = context.records.hop(next, tier.topic, delivery.original);
   return { kind: 'deferred', records: [audit, hop], attempt: spent, failure, tier };
@@ -223,6 +221,12 @@ function deadLetter(
     reasonCode,
     detail: `error=${failure.code} breaker_refusal=${failure.breakerRefusal}`,
   });
-  const record = context.records.deadLetter(final, failure, final.attempt, nowMs);
+  const record = context.records.deadLetter(
+    final,
+    failure,
+    final.attempt,
+    delivery.position,
+    nowMs,
+  );
   return { kind: 'dead_lettered', records: [audit, record], attempt: final.attempt, failure };
 }

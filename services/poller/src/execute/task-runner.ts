@@ -196,7 +196,7 @@ export class TaskRunner {
       this.#options.records.audit(task, 'dead_lettered', delivery.position, nowMs, {
         reasonCode: failure.code,
       }),
-      this.#options.records.deadLetter(task, failure, task.attempt, nowMs),
+      this.#options.records.deadLetter(task, failure, task.attempt, delivery.position, nowMs),
     ];
   }
 

@@ -20,14 +20,14 @@ export interface AuditFacts {
   detail?: string;
   resultDigest?: string;
   resultBytes?: number;
-  /** Distinguishes events of the same stage and attempt (polls, deferrals). */
-  sequence?: number;
 }
 
 /**
- * Builds the records of task outcomes. Ids are derived from the task and the step, not drawn at
- * random, so a step that is recorded again after a crash carries the same id and downstream
- * readers can recognise it.
+ * Builds the records of task outcomes. Ids are derived from the request, the stage and the
+ * consumed record the step came from, not drawn at random: a record executed a second time
+ * (which only an unfenced rebalance can cause) yields the same ids, so downstream readers can
+ * recognise the repeat, while a new record of the same request (the next hop, an operator's
+ * replay) yields new ones.
  */
 export class OutcomeRecords {
   readonly #layout: TopicLayout;
@@ -44,12 +44,7 @@ export class OutcomeRecords {
     facts: AuditFacts = {},
   ): OutboundRecord {
     const event: AuditEvent = {
-      event_id: stableId(
-        task.request_id,
-        stage,
-        facts.attempt ?? task.attempt,
-        facts.sequence ?? 0,
-      ),
+      event_id: stableId(task.request_id, stage, position),
       occurred_at: nowMs,
       service: SERVICE_NAME,
       stage,
@@ -78,9 +73,15 @@ export class OutcomeRecords {
     return { topic, key: task.request_id, value: task, headers: retryHeaders(task, original) };
   }
 
-  deadLetter(task: RoutedTask, failure: Failure, attempts: number, nowMs: number): OutboundRecord {
+  deadLetter(
+    task: RoutedTask,
+    failure: Failure,
+    attempts: number,
+    position: RecordPosition,
+    nowMs: number,
+  ): OutboundRecord {
     const record: DeadLetterRecord = {
-      dead_letter_id: stableId(task.request_id, 'dead_lettered', attempts, task.deferrals),
+      dead_letter_id: stableId(task.request_id, 'dead_letter', position),
       dead_lettered_at: nowMs,
       request_id: task.request_id,
       subject_key: task.subject_key,
@@ -100,9 +101,10 @@ export class OutcomeRecords {
   }
 }
 
-function stableId(requestId: string, stage: string, attempt: number, sequence: number): string {
+function stableId(requestId: string, stage: string, position: RecordPosition): string {
+  const { topic, partition, offset } = position;
   const hex = createHash('sha256')
-    .update(`${requestId}\u0000${stage}\u0000${attempt}\u0000${sequence}`)
+    .update([requestId, stage, topic, partition, offset].join('\u0000'))
     .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
