@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import {
   AvroSerde,
-  createKafka,
   DeadlineWatch,
   reportBreakerState,
   type Logger,
@@ -17,6 +15,7 @@ import { OffsetBook, type Assignment } from './consume/offset-book';
 import { RecordIntake, type Delivery, type Undecodable } from './consume/record-intake';
 import { SourceGuard } from './execute/source-guard';
 import { TaskRunner } from './execute/task-runner';
+import { createPollerClients } from './kafka-clients';
 import { OutcomeCommitter } from './outcome/outcome-committer';
 import { OutcomeRecords } from './outcome/outcome-records';
 import { createResultsDestination } from './results/create-results-destination';
@@ -62,33 +61,10 @@ export class Poller {
     const { config, layout, logger } = options;
     this.#options = options;
     this.#log = logger.child({ component: 'poller' });
-    const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const kafka = createKafka({
-      clientId: `dsr-poller-${instance}`,
-      brokers: options.kafkaBrokers,
-      logger,
-    });
-    this.#consumer = kafka.consumer({
-      groupId: config.consumerGroup,
-      sessionTimeout: config.consumer.sessionTimeoutMs,
-      heartbeatInterval: config.consumer.heartbeatIntervalMs,
-      maxBytesPerPartition: 256 * 1024,
-      // A partition resumed when its held retry comes due joins the next fetch, not the one in
-      // flight; a short broker wait bounds how late that next fetch starts (kafkajs waits 5 s).
-      maxWaitTimeInMs: 200,
-      allowAutoTopicCreation: false,
-    });
-    this.#producer = kafka.producer({
-      transactionalId: `${config.consumerGroup}-${instance}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: config.outcomes.transactionTimeoutMs,
-      allowAutoTopicCreation: false,
-      // An idempotent producer must keep retrying a send, or a retried batch could be
-      // duplicated; the transaction timeout bounds how long an unfinished one stays open.
-      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
-    });
-    this.#admin = kafka.admin();
+    const clients = createPollerClients(config, options.kafkaBrokers, logger);
+    this.#consumer = clients.consumer;
+    this.#producer = clients.producer;
+    this.#admin = clients.admin;
 
     const serde = new AvroSerde({ registryUrl: options.schemaRegistryUrl, layout });
     this.#guards = this.#createGuards(config);
