@@ -8,6 +8,7 @@ export const SCENARIOS = Object.freeze([
   'efficiency',
   'retry',
   'memory',
+  'diagnosis',
 ] as const);
 
 export type ScenarioName = (typeof SCENARIOS)[number];

@@ -21,11 +21,14 @@ export class ProbeSender {
   readonly #context: BenchContext;
   readonly #layout: BenchLayout;
   readonly #producer: Producer;
+  /** Makes request ids unique to one measurement: ingest refuses a request id seen before. */
+  readonly #tag: string;
   #encode: ((value: ReturnType<typeof intakeTask>) => Buffer) | undefined;
   #count = 0;
 
-  constructor(context: BenchContext, layout: BenchLayout) {
+  constructor(context: BenchContext, layout: BenchLayout, tag: string) {
     this.#context = context;
+    this.#tag = tag;
     this.#layout = layout;
     this.#producer = context.kafka.producer({ allowAutoTopicCreation: false });
   }
@@ -48,7 +51,7 @@ export class ProbeSender {
 
   async #send(kind: TaskKind): Promise<void> {
     this.#count += 1;
-    const requestId = requestIdOf(this.#context, `probe-${kind}`, this.#count);
+    const requestId = requestIdOf(this.#context, `${this.#tag}-probe-${kind}`, this.#count);
     const sentAt = Date.now();
     const value = this.#encode!(intakeTask(requestId, kind, sentAt));
     this.sent.set(requestId, { requestId, kind, sentAt });

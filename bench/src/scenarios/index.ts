@@ -3,6 +3,7 @@ import type { BenchFindings } from '../bench-findings';
 import type { ScenarioName } from '../bench-options';
 import type { ScenarioResult } from '../report/scenario-result';
 import { measureCeiling } from './ceiling';
+import { diagnoseRouterHolds } from './diagnosis';
 import { measureEfficiency } from './efficiency';
 import { measureMemory } from './memory';
 import { measurePriority } from './priority';
@@ -20,4 +21,5 @@ export const SCENARIO_RUNNERS: Readonly<Record<ScenarioName, ScenarioRunner>> = 
   efficiency: measureEfficiency,
   retry: measureRetry,
   memory: measureMemory,
+  diagnosis: diagnoseRouterHolds,
 });

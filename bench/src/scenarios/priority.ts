@@ -10,13 +10,20 @@ import { stageBreakdown, type TaskMoments } from '../observe/stage-breakdown';
 import { formatMs, formatRate } from '../report/format';
 import { emptyResult, type ResultRow, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
-import { STALL_MS, watchWhile } from '../services/watched-run';
+import { STALL_MS, watchWhile, type Watched } from '../services/watched-run';
 import { summarize } from '../stats/percentiles';
 
 /** Probes stop once this share of the backlog has drained, so every probe ran during it. */
 const PROBE_UNTIL_DRAINED = 0.9;
 
 const CONCURRENCY = 64;
+
+/** One priority run: its name (topics, output folder), backlog and router settings. */
+export interface PriorityRun {
+  name: string;
+  backlog: number;
+  routerSettings?: Record<string, unknown>;
+}
 
 /**
  * Priority under load: a standard backlog waits on the standard lane; while the poller drains
@@ -25,55 +32,72 @@ const CONCURRENCY = 64;
  */
 export async function measurePriority(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
   const backlog = context.scale.backlogTasks;
-  const layout = await createBenchLayout(context, 'priority');
+  const run = await runPriority(context, { name: 'priority', backlog });
+
+  const result = emptyResult();
+  result.rows.push(...run.value);
+  result.usage.push({ scenario: 'priority under backlog', windowMs: run.windowMs, processes: run.processes });
+  result.notes.push(
+    `Priority: ${backlog.toLocaleString('en-US')} routed standard tasks waiting on the standard ` +
+      `lane when the poller starts; ${context.scale.probesPerSec} high-priority deletions and ` +
+      `${context.scale.probesPerSec} standard access requests per second sent one by one through ` +
+      `intake until ${PROBE_UNTIL_DRAINED * 100} % of the backlog drained; source answers at ` +
+      `once; poller cap ${CONCURRENCY}. Latency = send to outcome read (read_committed) on the ` +
+      'audit topic, so it includes ingest, router and both of their transactions.',
+  );
+  return result;
+}
+
+/** Runs one backlog with probes on its own topics; returns the latency rows. */
+export async function runPriority(context: BenchContext, run: PriorityRun): Promise<Watched<ResultRow[]>> {
+  const layout = await createBenchLayout(context, run.name);
   const watch = new AuditWatch(context, layout, { traced: (id) => id.includes('-probe-high-') });
-  const probes = new ProbeSender(context, layout);
+  const probes = new ProbeSender(context, layout, run.name);
 
   try {
-    await preloadLane(context, layout, 'standard', backlog, 'backlog');
+    await preloadLane(context, layout, 'standard', run.backlog, `${run.name}-backlog`);
     await Promise.all([watch.start(), probes.start()]);
     const pipeline = await startPipeline(context, {
-      scenario: 'priority',
+      scenario: run.name,
       layout,
       stages: ['ingest', 'router'],
       concurrency: CONCURRENCY,
       sourceKnobs: { latency: 0 },
+      routerSettings: run.routerSettings,
     });
-    const backlogDone = () => watch.outcomes.size - outcomesOfProbes(watch, probes);
-    const { value: drainMs, processes, windowMs } = await watchWhile(context, pipeline, async () => {
-      const started = Date.now();
-      await probeWhileDraining(context, probes, () => backlogDone() < backlog * PROBE_UNTIL_DRAINED);
-      await watch.waitForProgress(backlogDone, backlog, STALL_MS, 'backlog outcomes');
-      const drained = Date.now() - started;
-      await watch.waitForProgress(() => outcomesOfProbes(watch, probes), probes.sent.size, STALL_MS, 'probe outcomes');
-      return drained;
+    return await watchWhile(context, pipeline, async () => {
+      const drainMs = await drainWithProbes(context, watch, probes, run.backlog);
+      return [
+        latencyRow(watch, probes, 'high'),
+        { measure: 'high latency by hop, p50 / p99', value: stageBreakdown(highMoments(watch, probes)) },
+        latencyRow(watch, probes, 'standard'),
+        {
+          measure: `standard backlog of ${run.backlog.toLocaleString('en-US')} drained in`,
+          value: `${formatMs(drainMs)} (${formatRate((run.backlog * 1000) / drainMs)} tasks/s)`,
+        },
+      ];
     });
-
-    const result = emptyResult();
-    result.rows.push(
-      latencyRow(watch, probes, 'high'),
-      { measure: 'high latency by hop, p50 / p99', value: stageBreakdown(highMoments(watch, probes)) },
-      latencyRow(watch, probes, 'standard'),
-    );
-    result.rows.push({
-      measure: `standard backlog of ${backlog.toLocaleString('en-US')} drained in`,
-      value: `${formatMs(drainMs)} (${formatRate((backlog * 1000) / drainMs)} tasks/s)`,
-    });
-    result.usage.push({ scenario: 'priority under backlog', windowMs, processes });
-    result.notes.push(
-      `Priority: ${backlog.toLocaleString('en-US')} routed standard tasks waiting on the standard ` +
-        `lane when the poller starts; ${context.scale.probesPerSec} high-priority deletions and ` +
-        `${context.scale.probesPerSec} standard access requests per second sent one by one through ` +
-        `intake until ${PROBE_UNTIL_DRAINED * 100} % of the backlog drained; source answers at ` +
-        `once; poller cap ${CONCURRENCY}. Latency = send to outcome read (read_committed) on the ` +
-        'audit topic, so it includes ingest, router and both of their transactions.',
-    );
-    return result;
   } finally {
     await probes.close();
     await watch.close();
     await layout.remove();
   }
+}
+
+/** Probes while the backlog drains; returns how long the backlog took to drain. */
+async function drainWithProbes(
+  context: BenchContext,
+  watch: AuditWatch,
+  probes: ProbeSender,
+  backlog: number,
+): Promise<number> {
+  const backlogDone = () => watch.outcomes.size - outcomesOfProbes(watch, probes);
+  const started = Date.now();
+  await probeWhileDraining(context, probes, () => backlogDone() < backlog * PROBE_UNTIL_DRAINED);
+  await watch.waitForProgress(backlogDone, backlog, STALL_MS, 'backlog outcomes');
+  const drainMs = Date.now() - started;
+  await watch.waitForProgress(() => outcomesOfProbes(watch, probes), probes.sent.size, STALL_MS, 'probe outcomes');
+  return drainMs;
 }
 
 async function probeWhileDraining(context: BenchContext, probes: ProbeSender, draining: () => boolean) {

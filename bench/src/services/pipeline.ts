@@ -22,6 +22,8 @@ export interface PipelineSpec {
   sourceKnobs: Record<string, unknown>;
   /** Keeps the source's circuit breaker closed, so induced failures become retries, not deferrals. */
   breakerOff?: boolean;
+  /** Router settings over its defaults, for diagnostic runs (e.g. deletion holds off). */
+  routerSettings?: Record<string, unknown>;
 }
 
 /** The child processes of one measurement. */
@@ -131,7 +133,7 @@ function stageEnv(spec: PipelineSpec, stage: Stage, outDir: string): Record<stri
     return { INGEST_CONFIG_FILE: configFile, DSR_TRANSACTIONAL_ID_PREFIX: group };
   }
   const configFile = join(outDir, 'router.json');
-  writeFileSync(configFile, JSON.stringify({ consumerGroup: group }));
+  writeFileSync(configFile, JSON.stringify({ ...spec.routerSettings, consumerGroup: group }));
   return { ROUTER_CONFIG_FILE: configFile, DSR_TRANSACTIONAL_ID_PREFIX: group };
 }
 
