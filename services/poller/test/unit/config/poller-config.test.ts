@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@dsr/shared';
-import { parsePollerConfig } from '../../../src/config/poller-config';
+import { join } from 'node:path';
+import { ConfigError, REPO_ROOT } from '@dsr/shared';
+import { loadPollerConfig, parsePollerConfig } from '../../../src/config/poller-config';
 
 function valid(): Record<string, unknown> {
   return {
@@ -104,5 +105,11 @@ describe('parsePollerConfig', () => {
       problemsOf({ ...valid(), concurency: { global: 1 } }),
       /\(root\): Unrecognized key/i,
     );
+  });
+
+  it('when the compose deployment starts the poller → its configuration file is valid', () => {
+    const config = loadPollerConfig(join(REPO_ROOT, 'docs/compose/poller.json'));
+    assert.deepEqual(Object.keys(config.sources).sort(), ['billing', 'crm', 'support']);
+    assert.equal(config.results.kind, 'postgres');
   });
 });
