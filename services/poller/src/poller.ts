@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   AvroSerde,
   DeadlineWatch,
@@ -211,7 +211,11 @@ export class Poller {
     const { position, message, error } = record;
     const code = (error as { code?: string }).code ?? 'DECODE_MALFORMED_AVRO';
     const value: QuarantineRecord = {
-      quarantine_id: randomBytes(16).toString('hex'),
+      // Derived from the record's position, so quarantining the same record again repeats the id.
+      quarantine_id: createHash('sha256')
+        .update(`${position.topic}\u0000${position.partition}\u0000${position.offset}`)
+        .digest('hex')
+        .slice(0, 32),
       quarantined_at: Date.now(),
       topic: position.topic,
       partition: position.partition,
