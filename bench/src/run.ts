@@ -7,7 +7,7 @@ import { REPO_ROOT, createKafka, createLogger } from '@dsr/shared';
 import type { BenchContext } from './bench-context';
 import type { BenchFindings } from './bench-findings';
 import { SCENARIOS, parseScenarios, resolveScale, type ScenarioName } from './bench-options';
-import { describeMachine } from './machine/machine-info';
+import { describeMachine, loadAverages } from './machine/machine-info';
 import {
   keptAnalysisOf,
   resultsMarkdown,
@@ -64,6 +64,7 @@ async function runScenarios(
 
 async function main(options: CliOptions): Promise<void> {
   const startedAt = new Date();
+  const loadAtStart = loadAverages();
   const quick = options.quick;
   const names = options.only ? parseScenarios(options.only) : [...SCENARIOS];
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -86,6 +87,7 @@ async function main(options: CliOptions): Promise<void> {
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
     machine,
+    load: { atStart: loadAtStart, atEnd: loadAverages() },
     scenarios,
   };
 

@@ -41,3 +41,8 @@ async function javaVersion(javaPath: string): Promise<string> {
   const lines = stderr.trim().split('\n');
   return lines.slice(0, 2).join('; ');
 }
+
+/** The 1-, 5- and 15-minute load averages from /proc/loadavg, e.g. `1.52 1.20 0.98`. */
+export function loadAverages(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}

@@ -11,6 +11,8 @@ export interface RunReport {
   startedAt: Date;
   durationMs: number;
   machine: MachineInfo;
+  /** Load averages (1, 5, 15 min) when the run started and when it ended. */
+  load: { atStart: string; atEnd: string };
   /** Per scenario, in run order; a scenario that failed carries its error instead. */
   scenarios: { name: string; result?: ScenarioResult; error?: string }[];
 }
@@ -74,6 +76,7 @@ export function resultsMarkdown(report: RunReport, keptAnalysis: string): string
     `- Node ${m.nodeVersion}; Java ${m.javaVersion}`,
     '- The broker, the registry, the database, the services, the simulator and the bench itself ' +
       'share these cores, as do other processes of the machine.',
+    `- Load averages (1, 5, 15 min): ${report.load.atStart} at the start, ${report.load.atEnd} at the end.`,
     '',
     '## Results',
     '',

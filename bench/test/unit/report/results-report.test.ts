@@ -22,6 +22,7 @@ const report: RunReport = {
     nodeVersion: 'v20.20.2',
     javaVersion: 'openjdk version "17.0.15"',
   },
+  load: { atStart: '1.00 0.80 0.50', atEnd: '1.90 1.20 0.70' },
   scenarios: [
     {
       name: 'throughput',
@@ -48,6 +49,7 @@ describe('resultsMarkdown', () => {
     const text = resultsMarkdown(report, 'The poller is CPU-bound.\n');
     assert.match(text, /Measured by `npm run bench` \(full scale\)/);
     assert.match(text, /- 2 cores: Test CPU/);
+    assert.match(text, /1\.00 0\.80 0\.50 at the start, 1\.90 1\.20 0\.70 at the end/);
     assert.match(text, /- Tasks went through intake\./);
     assert.ok(text.endsWith(`${ANALYSIS_MARKER}\nThe poller is CPU-bound.\n`));
   });
