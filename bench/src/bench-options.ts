@@ -105,7 +105,10 @@ export function resolveScale(quick: boolean, env: NodeJS.ProcessEnv = process.en
 
 /** Parses a comma-separated list of scenario names, refusing unknown ones. */
 export function parseScenarios(list: string): ScenarioName[] {
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
 
   if (unknown.length > 0) {

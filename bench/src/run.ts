@@ -75,7 +75,11 @@ async function main(options: CliOptions): Promise<void> {
   const stack = await bringUpStack();
   const machine = await describeMachine(stack.javaPath);
   const logger = createLogger({ service: 'bench', level: 'error', destination: process.stderr });
-  const kafka = createKafka({ clientId: `bench-${runId}`, brokers: stack.endpoints.kafkaBrokers, logger });
+  const kafka = createKafka({
+    clientId: `bench-${runId}`,
+    brokers: stack.endpoints.kafkaBrokers,
+    logger,
+  });
   const scale = resolveScale(quick);
   const context: BenchContext = { runId, stack, scale, outDir, kafka, progress };
 

@@ -34,10 +34,14 @@ export async function producerPerformance(
   recordBytes: number,
 ): Promise<ProducerPerfResult> {
   const output = await runTool(stack, 'org.apache.kafka.tools.ProducerPerformance', [
-    '--topic', topic,
-    '--num-records', String(records),
-    '--record-size', String(recordBytes),
-    '--throughput', '-1',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordBytes),
+    '--throughput',
+    '-1',
     '--producer-props',
     `bootstrap.servers=${stack.endpoints.kafkaBrokers.join(',')}`,
     'acks=all',
@@ -54,11 +58,16 @@ export async function consumerPerformance(
   group: string,
 ): Promise<ConsumerPerfResult> {
   const output = await runTool(stack, 'org.apache.kafka.tools.ConsumerPerformance', [
-    '--bootstrap-server', stack.endpoints.kafkaBrokers.join(','),
-    '--topic', topic,
-    '--messages', String(records),
-    '--group', group,
-    '--timeout', '60000',
+    '--bootstrap-server',
+    stack.endpoints.kafkaBrokers.join(','),
+    '--topic',
+    topic,
+    '--messages',
+    String(records),
+    '--group',
+    group,
+    '--timeout',
+    '60000',
   ]);
   return parseConsumerPerf(output);
 }

@@ -12,7 +12,10 @@ export function requestIdOf(context: BenchContext, tag: string, index: number): 
 }
 
 function serdeFor(context: BenchContext, layout: BenchLayout): AvroSerde {
-  return new AvroSerde({ registryUrl: context.stack.endpoints.schemaRegistryUrl, layout: layout.layout });
+  return new AvroSerde({
+    registryUrl: context.stack.endpoints.schemaRegistryUrl,
+    layout: layout.layout,
+  });
 }
 
 /**
@@ -26,7 +29,8 @@ export async function preloadLane(
   count: number,
   tag: string,
 ): Promise<void> {
-  const topic = kind === 'high' ? layout.layout.topics.tasksHigh : layout.layout.topics.tasksStandard;
+  const topic =
+    kind === 'high' ? layout.layout.topics.tasksHigh : layout.layout.topics.tasksStandard;
   const now = Date.now();
   const sample = routedTask(requestIdOf(context, tag, 0), kind, now);
   const encode = await fastEncoder(serdeFor(context, layout), topic, 'routed-task.avsc', sample);

@@ -36,7 +36,12 @@ export class ProbeSender {
   async start(): Promise<void> {
     const topic = this.#layout.layout.topics.intake;
     const sample = intakeTask(requestIdOf(this.#context, 'probe-sample', 0), 'high');
-    this.#encode = await fastEncoder(serdeFor(this.#context, this.#layout), topic, 'intake-task.avsc', sample);
+    this.#encode = await fastEncoder(
+      serdeFor(this.#context, this.#layout),
+      topic,
+      'intake-task.avsc',
+      sample,
+    );
     await this.#producer.connect();
   }
 

@@ -95,7 +95,12 @@ export class AuditWatch {
    * Waits until `progress()` reaches `target`, checking every 200 ms. Fails when it has not
    * moved for `stallMs`: a stuck pipeline ends the measurement instead of hanging the run.
    */
-  async waitForProgress(progress: () => number, target: number, stallMs: number, what: string): Promise<void> {
+  async waitForProgress(
+    progress: () => number,
+    target: number,
+    stallMs: number,
+    what: string,
+  ): Promise<void> {
     let last = progress();
     let movedAt = Date.now();
     while (last < target) {

@@ -56,7 +56,10 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
   }
 
   const ranked = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, share: us / totalUs }));
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, share: us / totalUs }));
   return {
     wallMs: (profile.endTime - profile.startTime) / 1000,
     idleShare: idleUs / totalUs,

@@ -21,3 +21,9 @@ export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return 'n/a';
   return ratio >= 0.1 ? ratio.toFixed(2) : `${(ratio * 100).toPrecision(2)} %`;
 }
+
+/** p50, p99 and max of a latency summary, e.g. `p50 35 ms, p99 217 ms, max 217 ms`. */
+export function describeSpread(summary: { p50Ms: number; p99Ms: number; maxMs: number }): string {
+  const { p50Ms, p99Ms, maxMs } = summary;
+  return `p50 ${formatMs(p50Ms)}, p99 ${formatMs(p99Ms)}, max ${formatMs(maxMs)}`;
+}

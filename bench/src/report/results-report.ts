@@ -76,7 +76,8 @@ export function resultsMarkdown(report: RunReport, keptAnalysis: string): string
     `- Node ${m.nodeVersion}; Java ${m.javaVersion}`,
     '- The broker, the registry, the database, the services, the simulator and the bench itself ' +
       'share these cores, as do other processes of the machine.',
-    `- Load averages (1, 5, 15 min): ${report.load.atStart} at the start, ${report.load.atEnd} at the end.`,
+    `- Load averages (1, 5, 15 min): ${report.load.atStart} at the start, ` +
+      `${report.load.atEnd} at the end.`,
     '',
     '## Results',
     '',
@@ -85,7 +86,7 @@ export function resultsMarkdown(report: RunReport, keptAnalysis: string): string
     '## CPU and memory per process',
     '',
     'CPU from /proc/<pid>/stat (user + system) over each window; "Cores" is CPU time divided by ' +
-      'the window. Peak RSS is the kernel\'s high-water mark (VmHWM) from /proc/<pid>/status.',
+      "the window. Peak RSS is the kernel's high-water mark (VmHWM) from /proc/<pid>/status.",
     '',
     usageTables(report),
     '',

@@ -37,6 +37,7 @@ export async function measureCeiling(
       producerRecordsPerSec: produced.recordsPerSec,
       consumerRecordsPerSec: consumed.fetchRecordsPerSec,
     };
+    const megabytes = consumed.fetchMbPerSec.toFixed(2);
     const result = emptyResult();
     result.rows.push(
       { measure: 'intake task record size', value: `${recordBytes} bytes` },
@@ -46,7 +47,7 @@ export async function measureCeiling(
       },
       {
         measure: 'ceiling: broker consumer (ConsumerPerformance)',
-        value: `${formatRate(consumed.fetchRecordsPerSec)} records/s (${consumed.fetchMbPerSec} MB/s)`,
+        value: `${formatRate(consumed.fetchRecordsPerSec)} records/s (${megabytes} MB/s)`,
       },
     );
     result.notes.push(

@@ -15,8 +15,15 @@ import { steadyRate } from '../stats/steady-rate';
  * no poller can finish more than C / L tasks per second. A backlog on the standard lane keeps
  * every slot wanted; the achieved rate over the steady middle of the run is divided by C / L.
  */
-export async function measureEfficiency(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
-  const { efficiencyTasks: count, efficiencyLatencyMs: latencyMs, efficiencyCap: cap } = context.scale;
+export async function measureEfficiency(
+  context: BenchContext,
+  _findings: BenchFindings,
+): Promise<ScenarioResult> {
+  const {
+    efficiencyTasks: count,
+    efficiencyLatencyMs: latencyMs,
+    efficiencyCap: cap,
+  } = context.scale;
   const layout = await createBenchLayout(context, 'efficiency');
   const watch = new AuditWatch(context, layout, { attempts: true });
 
@@ -31,8 +38,17 @@ export async function measureEfficiency(context: BenchContext, _findings: BenchF
       sourceKnobs: { latency: latencyMs },
     });
     context.progress(`efficiency: ${count} tasks, L = ${latencyMs} ms, C = ${cap}`);
-    const { value: counters, processes, windowMs } = await watchWhile(context, pipeline, async () => {
-      await watch.waitForProgress(() => watch.outcomes.size, count, STALL_MS, 'efficiency outcomes');
+    const {
+      value: counters,
+      processes,
+      windowMs,
+    } = await watchWhile(context, pipeline, async () => {
+      await watch.waitForProgress(
+        () => watch.outcomes.size,
+        count,
+        STALL_MS,
+        'efficiency outcomes',
+      );
       return readSourceCounters(pipeline.simulatorUrl);
     });
 

@@ -11,7 +11,10 @@ import { measureRetry } from './retry';
 import { measureThroughput } from './throughput';
 
 /** A measurement: runs on its own topics and processes, and reports its rows. */
-export type ScenarioRunner = (context: BenchContext, findings: BenchFindings) => Promise<ScenarioResult>;
+export type ScenarioRunner = (
+  context: BenchContext,
+  findings: BenchFindings,
+) => Promise<ScenarioResult>;
 
 /** Every measurement by name. */
 export const SCENARIO_RUNNERS: Readonly<Record<ScenarioName, ScenarioRunner>> = Object.freeze({

@@ -7,7 +7,7 @@ import { ProbeSender } from '../load/probe-sender';
 import type { TaskKind } from '../load/task-samples';
 import { AuditWatch } from '../observe/audit-watch';
 import { stageBreakdown, type TaskMoments } from '../observe/stage-breakdown';
-import { formatMs, formatRate } from '../report/format';
+import { describeSpread, formatMs, formatRate } from '../report/format';
 import { emptyResult, type ResultRow, type ScenarioResult } from '../report/scenario-result';
 import { startPipeline } from '../services/pipeline';
 import { STALL_MS, watchWhile, type Watched } from '../services/watched-run';
@@ -30,13 +30,20 @@ export interface PriorityRun {
  * it, single high-priority and standard tasks enter through intake at a steady pace. Each probe's
  * latency runs from its send to the moment its outcome is readable on the audit topic.
  */
-export async function measurePriority(context: BenchContext, _findings: BenchFindings): Promise<ScenarioResult> {
+export async function measurePriority(
+  context: BenchContext,
+  _findings: BenchFindings,
+): Promise<ScenarioResult> {
   const backlog = context.scale.backlogTasks;
   const run = await runPriority(context, { name: 'priority', backlog });
 
   const result = emptyResult();
   result.rows.push(...run.value);
-  result.usage.push({ scenario: 'priority under backlog', windowMs: run.windowMs, processes: run.processes });
+  result.usage.push({
+    scenario: 'priority under backlog',
+    windowMs: run.windowMs,
+    processes: run.processes,
+  });
   result.notes.push(
     `Priority: ${backlog.toLocaleString('en-US')} routed standard tasks waiting on the standard ` +
       `lane when the poller starts; ${context.scale.probesPerSec} high-priority deletions and ` +
@@ -49,7 +56,10 @@ export async function measurePriority(context: BenchContext, _findings: BenchFin
 }
 
 /** Runs one backlog with probes on its own topics; returns the latency rows. */
-export async function runPriority(context: BenchContext, run: PriorityRun): Promise<Watched<ResultRow[]>> {
+export async function runPriority(
+  context: BenchContext,
+  run: PriorityRun,
+): Promise<Watched<ResultRow[]>> {
   const layout = await createBenchLayout(context, run.name);
   const watch = new AuditWatch(context, layout, { traced: (id) => id.includes('-probe-high-') });
   const probes = new ProbeSender(context, layout, run.name);
@@ -69,7 +79,10 @@ export async function runPriority(context: BenchContext, run: PriorityRun): Prom
       const drainMs = await drainWithProbes(context, watch, probes, run.backlog);
       return [
         latencyRow(watch, probes, 'high'),
-        { measure: 'high latency by hop, p50 / p99', value: stageBreakdown(highMoments(watch, probes)) },
+        {
+          measure: 'high latency by hop, p50 / p99',
+          value: stageBreakdown(highMoments(watch, probes)),
+        },
         latencyRow(watch, probes, 'standard'),
         {
           measure: `standard backlog of ${run.backlog.toLocaleString('en-US')} drained in`,
@@ -96,11 +109,20 @@ async function drainWithProbes(
   await probeWhileDraining(context, probes, () => backlogDone() < backlog * PROBE_UNTIL_DRAINED);
   await watch.waitForProgress(backlogDone, backlog, STALL_MS, 'backlog outcomes');
   const drainMs = Date.now() - started;
-  await watch.waitForProgress(() => outcomesOfProbes(watch, probes), probes.sent.size, STALL_MS, 'probe outcomes');
+  await watch.waitForProgress(
+    () => outcomesOfProbes(watch, probes),
+    probes.sent.size,
+    STALL_MS,
+    'probe outcomes',
+  );
   return drainMs;
 }
 
-async function probeWhileDraining(context: BenchContext, probes: ProbeSender, draining: () => boolean) {
+async function probeWhileDraining(
+  context: BenchContext,
+  probes: ProbeSender,
+  draining: () => boolean,
+) {
   const intervalMs = 1000 / context.scale.probesPerSec;
   let next = Date.now();
   while (draining()) {
@@ -140,7 +162,9 @@ function latencyRow(watch: AuditWatch, probes: ProbeSender, kind: TaskKind): Res
   const s = summarize(latencies);
   const row: ResultRow = {
     measure: `${kind} latency during the backlog (${s.count} tasks)`,
-    value: `p50 ${formatMs(s.p50Ms)}, p99 ${formatMs(s.p99Ms)}, max ${formatMs(s.maxMs)}`,
+    value: describeSpread(s),
   };
-  return kind === 'high' ? { ...row, target: 'p99 < 1 s', met: s.count > 0 && s.p99Ms < 1_000 } : row;
+  return kind === 'high'
+    ? { ...row, target: 'p99 < 1 s', met: s.count > 0 && s.p99Ms < 1_000 }
+    : row;
 }

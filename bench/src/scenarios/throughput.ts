@@ -37,7 +37,10 @@ export interface ThroughputRates {
  * End-to-end throughput: with every service running and a source that answers at once, a burst
  * of intake tasks goes through ingest, router and poller to its outcome on the audit topic.
  */
-export async function measureThroughput(context: BenchContext, findings: BenchFindings): Promise<ScenarioResult> {
+export async function measureThroughput(
+  context: BenchContext,
+  findings: BenchFindings,
+): Promise<ScenarioResult> {
   const count = context.scale.throughputTasks;
   const run = await runThroughput(context, { name: 'throughput', count });
   const { sustained, overall } = run.value;
@@ -53,10 +56,15 @@ export async function measureThroughput(context: BenchContext, findings: BenchFi
     },
     {
       measure: 'end-to-end / broker producer ceiling',
-      value: ceiling === undefined ? 'n/a (ceiling not measured)' : formatRatio(sustained / ceiling),
+      value:
+        ceiling === undefined ? 'n/a (ceiling not measured)' : formatRatio(sustained / ceiling),
     },
   );
-  result.usage.push({ scenario: 'end-to-end throughput', windowMs: run.windowMs, processes: run.processes });
+  result.usage.push({
+    scenario: 'end-to-end throughput',
+    windowMs: run.windowMs,
+    processes: run.processes,
+  });
   result.notes.push(
     `End-to-end throughput: ${count.toLocaleString('en-US')} intake tasks (1 in ${HIGH_EVERY} a ` +
       'high-priority deletion, the rest standard access requests whose exports the poller ' +
@@ -69,7 +77,10 @@ export async function measureThroughput(context: BenchContext, findings: BenchFi
 }
 
 /** Runs one burst through the whole pipeline on its own topics. */
-export async function runThroughput(context: BenchContext, run: ThroughputRun): Promise<Watched<ThroughputRates>> {
+export async function runThroughput(
+  context: BenchContext,
+  run: ThroughputRun,
+): Promise<Watched<ThroughputRates>> {
   const layout = await createBenchLayout(context, run.name);
   const watch = new AuditWatch(context, layout);
   const orders: IntakeOrder[] = Array.from({ length: run.count }, (_, index) => ({
@@ -90,7 +101,12 @@ export async function runThroughput(context: BenchContext, run: ThroughputRun): 
     context.progress(`${run.name}: ${run.count} intake tasks as one burst`);
     return await watchWhile(context, pipeline, async () => {
       const sentAt = await sendIntakeBurst(context, layout, orders);
-      await watch.waitForProgress(() => watch.outcomes.size, run.count, STALL_MS, `${run.name} outcomes`);
+      await watch.waitForProgress(
+        () => watch.outcomes.size,
+        run.count,
+        STALL_MS,
+        `${run.name} outcomes`,
+      );
       const times = [...watch.outcomes.values()].map((o) => o.occurredAt);
       const firstSentAt = [...sentAt.values()].reduce((a, b) => Math.min(a, b));
       const lastOutcomeAt = times.reduce((a, b) => Math.max(a, b));

@@ -20,7 +20,7 @@ export interface PipelineSpec {
   concurrency: number;
   /** Knobs of the simulated source system (latency, faults, forced faults). */
   sourceKnobs: Record<string, unknown>;
-  /** Keeps the source's circuit breaker closed, so induced failures become retries, not deferrals. */
+  /** Keeps the source's breaker closed, so induced failures become retries, not deferrals. */
   breakerOff?: boolean;
   /** Router settings over its defaults, for diagnostic runs (e.g. deletion holds off). */
   routerSettings?: Record<string, unknown>;
@@ -46,7 +46,10 @@ const ENTRIES: Readonly<Record<Stage | 'poller' | 'simulator', string>> = Object
  * Starts the simulator, then the poller, then the upstream stages, each as a child process from
  * its compiled entry, each waiting for the previous to be ready. A failure stops what started.
  */
-export async function startPipeline(context: BenchContext, spec: PipelineSpec): Promise<RunningPipeline> {
+export async function startPipeline(
+  context: BenchContext,
+  spec: PipelineSpec,
+): Promise<RunningPipeline> {
   const outDir = join(context.outDir, spec.scenario);
   mkdirSync(outDir, { recursive: true });
   const processes: ServiceProcess[] = [];
@@ -58,9 +61,13 @@ export async function startPipeline(context: BenchContext, spec: PipelineSpec): 
   try {
     processes.push(await startSimulator(context, spec, outDir, simulatorPort));
     const pollerConfig = writePollerConfig(context, spec, outDir, simulatorPort);
-    processes.push(await startService(context, spec, outDir, 'poller', { POLLER_CONFIG: pollerConfig }));
+    processes.push(
+      await startService(context, spec, outDir, 'poller', { POLLER_CONFIG: pollerConfig }),
+    );
     for (const stage of spec.stages) {
-      processes.push(await startService(context, spec, outDir, stage, stageEnv(spec, stage, outDir)));
+      processes.push(
+        await startService(context, spec, outDir, stage, stageEnv(spec, stage, outDir)),
+      );
     }
   } catch (error) {
     await stop();
@@ -90,7 +97,10 @@ async function startSimulator(
   port: number,
 ): Promise<ServiceProcess> {
   const configFile = join(outDir, 'simulator.json');
-  writeFileSync(configFile, JSON.stringify({ port, sources: { [BENCH_SOURCE]: spec.sourceKnobs } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ port, sources: { [BENCH_SOURCE]: spec.sourceKnobs } }),
+  );
   return ServiceProcess.start({
     name: 'simulator',
     entry: ENTRIES.simulator,
@@ -129,7 +139,10 @@ function stageEnv(spec: PipelineSpec, stage: Stage, outDir: string): Record<stri
   const group = `${spec.layout.prefix}${stage}`;
   if (stage === 'ingest') {
     const configFile = join(outDir, 'ingest.json');
-    writeFileSync(configFile, JSON.stringify({ consumerGroup: group, sourceSystems: [BENCH_SOURCE] }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ consumerGroup: group, sourceSystems: [BENCH_SOURCE] }),
+    );
     return { INGEST_CONFIG_FILE: configFile, DSR_TRANSACTIONAL_ID_PREFIX: group };
   }
   const configFile = join(outDir, 'router.json');
@@ -147,7 +160,12 @@ function writePollerConfig(
   const request = (action: string) => ({
     method: 'POST',
     path: `/sources/${BENCH_SOURCE}/requests`,
-    body: { request_id: '{{request_id}}', action, subject: '{{subject_email}}', changes: '{{changes}}' },
+    body: {
+      request_id: '{{request_id}}',
+      action,
+      subject: '{{subject_email}}',
+      changes: '{{changes}}',
+    },
     ...(action === 'access' ? { resultPath: 'result' } : {}),
   });
   const breaker = spec.breakerOff

@@ -60,7 +60,10 @@ export class ServiceProcess {
   static async start(spec: ServiceSpec, readyTimeoutMs?: number): Promise<ServiceProcess> {
     const service = new ServiceProcess(spec);
     try {
-      await service.#waitReady(spec.readyUrl, readyTimeoutMs ?? SERVICE_PROCESS_DEFAULTS.readyTimeoutMs);
+      await service.#waitReady(
+        spec.readyUrl,
+        readyTimeoutMs ?? SERVICE_PROCESS_DEFAULTS.readyTimeoutMs,
+      );
     } catch (error) {
       await service.stop();
       throw error;

@@ -9,7 +9,9 @@ export interface SourceCounters {
 
 /** Reads the bench source's counters from the simulator's control API. */
 export async function readSourceCounters(simulatorUrl: string): Promise<SourceCounters> {
-  const response = await fetch(`${simulatorUrl}/control/counters`, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${simulatorUrl}/control/counters`, {
+    signal: AbortSignal.timeout(5_000),
+  });
   if (!response.ok) throw new Error(`simulator counters answered ${response.status}`);
 
   const body = (await response.json()) as { sources: Record<string, SourceCounters> };

@@ -23,7 +23,8 @@ export async function watchWhile<T>(
   work: () => Promise<T>,
 ): Promise<Watched<T>> {
   const targets = pipeline.processes.map((p) => ({ name: p.name, pid: p.pid }));
-  if (context.stack.brokerPid !== undefined) targets.push({ name: 'kafka broker', pid: context.stack.brokerPid });
+  if (context.stack.brokerPid !== undefined)
+    targets.push({ name: 'kafka broker', pid: context.stack.brokerPid });
   targets.push({ name: 'bench (load, audit reader)', pid: process.pid });
 
   const watch = new ProcessWatch(targets);

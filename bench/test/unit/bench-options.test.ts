@@ -32,6 +32,9 @@ describe('parseScenarios', () => {
   });
 
   it('when a name is unknown, refuses it and lists the known ones', () => {
-    assert.throws(() => parseScenarios('ceiling,speed'), /unknown scenario\(s\) speed; choose from ceiling/);
+    assert.throws(
+      () => parseScenarios('ceiling,speed'),
+      /unknown scenario\(s\) speed; choose from ceiling/,
+    );
   });
 });

@@ -20,7 +20,10 @@ describe('stageBreakdown', () => {
   });
 
   it('when a moment is missing, leaves that task out of the hops that need it', () => {
-    const partial = new Map([['sent', 0], ['validated', 10]]);
+    const partial = new Map([
+      ['sent', 0],
+      ['validated', 10],
+    ]);
     assert.match(stageBreakdown([partial]), /^ingest 10 ms \/ 10 ms · router n\/a \/ n\/a/);
   });
 });

@@ -5,7 +5,10 @@ import { packageOf, summarizeProfile, type CpuProfile } from '../../../src/profi
 describe('packageOf', () => {
   it('when the script is in node_modules, names the package, scoped ones included', () => {
     assert.equal(packageOf('file:///r/node_modules/kafkajs/src/index.js'), 'kafkajs');
-    assert.equal(packageOf('file:///r/node_modules/@kafkajs/confluent-schema-registry/x.js'), '@kafkajs/confluent-schema-registry');
+    assert.equal(
+      packageOf('file:///r/node_modules/@kafkajs/confluent-schema-registry/x.js'),
+      '@kafkajs/confluent-schema-registry',
+    );
   });
 
   it('when the script is a workspace or node itself, names that', () => {

@@ -27,7 +27,9 @@ const report: RunReport = {
     {
       name: 'throughput',
       result: {
-        rows: [{ measure: 'end-to-end', value: '2,500 tasks/s', target: '>= 3,000 tasks/s', met: false }],
+        rows: [
+          { measure: 'end-to-end', value: '2,500 tasks/s', target: '>= 3,000 tasks/s', met: false },
+        ],
         usage: [],
         notes: ['Tasks went through intake.'],
       },
