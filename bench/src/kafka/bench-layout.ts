@@ -15,7 +15,7 @@ export interface BenchLayout {
   layout: TopicLayout;
   /**
    * Deletes the topics, so a run leaves no backlog behind on the shared broker; BENCH_KEEP_TOPICS=1
-   * keeps them for inspection.
+   * keeps them for inspection. A failure is reported, never thrown.
    */
   remove(): Promise<void>;
 }
@@ -43,9 +43,12 @@ export async function createBenchLayout(
     if (process.env.BENCH_KEEP_TOPICS === '1') return;
 
     const cleaner = context.kafka.admin();
-    await cleaner.connect();
     try {
+      await cleaner.connect();
       await cleaner.deleteTopics({ topics: layout.specs.map((spec) => spec.name) });
+    } catch (error) {
+      // A measurement's result must not be lost to its clean-up; the topics are only left over.
+      context.progress(`deleting the topics under ${prefix} failed: ${describeError(error)}`);
     } finally {
       await cleaner.disconnect();
     }
