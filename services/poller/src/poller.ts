@@ -22,6 +22,7 @@ import { createResultsDestination } from './results/create-results-destination';
 import type { ResultsDestination } from './results/results-destination';
 import { ConcurrencyLimits } from './schedule/concurrency-limits';
 
+/** What a poller is built from; `config` is already validated. */
 export interface PollerOptions {
   config: PollerConfig;
   layout: TopicLayout;

@@ -159,11 +159,13 @@ export const postgresConnectorSchema = z
     }
   });
 
+/** A source system's connector: `http` or `postgres`. */
 export const connectorSchema = z.discriminatedUnion('kind', [
   httpConnectorSchema,
   postgresConnectorSchema,
 ]);
 
+/** Validated settings, as the schemas above produce them (defaults filled in). */
 export type RequestTemplate = z.infer<typeof requestTemplateSchema>;
 export type HttpConnectorConfig = z.infer<typeof httpConnectorSchema>;
 export type PostgresConnectorConfig = z.infer<typeof postgresConnectorSchema>;

@@ -108,6 +108,7 @@ export const pollerConfigSchema = z
     }
   });
 
+/** The validated configuration, defaults filled in, and its parts. */
 export type PollerConfig = z.infer<typeof pollerConfigSchema>;
 export type SourceConfig = PollerConfig['sources'][string];
 export type BreakerConfig = SourceConfig['breaker'];

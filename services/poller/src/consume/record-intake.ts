@@ -34,6 +34,7 @@ export interface Undecodable {
   error: unknown;
 }
 
+/** What the intake reads from and hands deliveries to. */
 export interface RecordIntakeOptions {
   consumer: Consumer;
   offsets: OffsetBook;

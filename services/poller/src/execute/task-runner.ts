@@ -12,6 +12,7 @@ import { PriorityScheduler } from '../schedule/priority-scheduler';
 import { runAttempt, type AttemptOutcome } from './attempt';
 import type { SourceGuard } from './source-guard';
 
+/** The collaborators a task runner wires together. */
 export interface TaskRunnerOptions {
   guards: ReadonlyMap<string, SourceGuard>;
   limits: ConcurrencyLimits;

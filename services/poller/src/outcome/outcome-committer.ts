@@ -12,6 +12,7 @@ export interface Completion {
   records: OutboundRecord[];
 }
 
+/** Where outcomes are written and how they are batched. */
 export interface OutcomeCommitterOptions {
   producer: Producer;
   serde: AvroSerde;

@@ -9,6 +9,7 @@ import type { ConnectorResult, SourceConnector } from '../source-connector';
 import { readJsonPath } from './json-path';
 import { assertTemplateFields, renderRequest } from './request-template';
 
+/** One HTTP source: its name, validated settings and the environment for its secrets. */
 export interface HttpConnectorOptions {
   sourceSystem: string;
   config: HttpConnectorConfig;

@@ -10,6 +10,7 @@ import {
   type Statement,
 } from './table-statements';
 
+/** One relational source: its name, validated settings and the environment for its URL. */
 export interface PostgresConnectorOptions {
   sourceSystem: string;
   config: PostgresConnectorConfig;
