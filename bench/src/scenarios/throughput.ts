@@ -1,6 +1,7 @@
 import type { BenchContext } from '../bench-context';
 import type { BenchFindings } from '../bench-findings';
 import { createBenchLayout } from '../kafka/bench-layout';
+import { offsetsWritten } from '../kafka/topic-volume';
 import { requestIdOf, sendIntakeBurst, type IntakeOrder } from '../load/preload';
 import { AuditWatch } from '../observe/audit-watch';
 import { formatRate, formatRatio } from '../report/format';
@@ -31,6 +32,8 @@ export interface ThroughputRates {
   sustained: number;
   /** All tasks from the first send to the last outcome. */
   overall: number;
+  /** Offsets written to the broker per task: records and transaction markers, every topic. */
+  offsetsPerTask: number;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function measureThroughput(
 ): Promise<ScenarioResult> {
   const count = context.scale.throughputTasks;
   const run = await runThroughput(context, { name: 'throughput', count });
-  const { sustained, overall } = run.value;
+  const { sustained, overall, offsetsPerTask } = run.value;
   const ceiling = findings.ceiling?.producerRecordsPerSec;
 
   const result = emptyResult();
@@ -58,6 +61,10 @@ export async function measureThroughput(
       measure: 'end-to-end / broker producer ceiling',
       value:
         ceiling === undefined ? 'n/a (ceiling not measured)' : formatRatio(sustained / ceiling),
+    },
+    {
+      measure: 'broker offsets written per task (records + transaction markers)',
+      value: brokerLoad(sustained, offsetsPerTask, ceiling),
     },
   );
   result.usage.push({
@@ -74,6 +81,22 @@ export async function measureThroughput(
       'from the first send to the last outcome.',
   );
   return result;
+}
+
+/** Offsets per task, and what they add up to against the broker's ceiling when it is known. */
+function brokerLoad(
+  sustained: number,
+  offsetsPerTask: number,
+  ceiling: number | undefined,
+): string {
+  const perTask = offsetsPerTask.toFixed(1);
+  if (ceiling === undefined) return perTask;
+
+  const offsetsPerSec = sustained * offsetsPerTask;
+  return (
+    `${perTask}, so the broker took ${formatRate(offsetsPerSec)} offsets/s: ` +
+    `${formatRatio(offsetsPerSec / ceiling)} of its producer ceiling`
+  );
 }
 
 /** Runs one burst through the whole pipeline on its own topics. */
@@ -113,6 +136,7 @@ export async function runThroughput(
       return {
         sustained: steadyRate(times),
         overall: (run.count * 1000) / (lastOutcomeAt - firstSentAt),
+        offsetsPerTask: (await offsetsWritten(context.kafka, layout.layout)) / run.count,
       };
     });
   } finally {
