@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { loadPollerConfig } from '../../services/poller/src/config/poller-config';
+import { parseKnobsInput } from '../../simulator/src/config/knobs-schema';
+import { loadSimulatorConfig } from '../../simulator/src/config/simulator-config';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -28,7 +31,12 @@ function composeConfig(env: NodeJS.ProcessEnv): { status: number; stdout: string
   throw new Error('neither `docker compose` nor `docker-compose` is installed');
 }
 
-const secrets = { DSR_SUBJECT_KEY_SECRET: 'compose-test-secret', AUDITOR_MASTER_KEYS: 'k1:AAAA' };
+const secrets = {
+  DSR_SUBJECT_KEY_SECRET: 'compose-test-secret',
+  DSR_AUDITOR_DB_PASSWORD: 'compose-test-password',
+  DSR_AUDITOR_MASTER_KEYS: 'k1:AAAA',
+  DSR_AUDITOR_CREDENTIALS: 'ana:auditor:00',
+};
 
 test('docker-compose.yml: when the secrets are set, the file is valid and wires the whole pipeline', () => {
   const result = composeConfig({ ...process.env, ...secrets });
@@ -56,4 +64,23 @@ test('docker-compose.yml: when a required secret is missing, config fails and na
   const result = composeConfig(env);
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /DSR_SUBJECT_KEY_SECRET/);
+});
+
+test('docker-compose.yml: the poller calls only source systems the simulator plays and ingest accepts', () => {
+  const composeDir = join(ROOT, 'docs', 'compose');
+  const simulator = loadSimulatorConfig({}, join(composeDir, 'simulator.json'));
+  const poller = loadPollerConfig(join(composeDir, 'poller.json'));
+  const played = Object.keys(simulator.sources);
+  for (const [name, knobs] of Object.entries(simulator.sources)) {
+    assert.doesNotThrow(() => parseKnobsInput(knobs, `simulator.json sources.${name}`));
+  }
+
+  const services = (parse(composeConfig({ ...process.env, ...secrets }).stdout) as {
+    services: Record<string, ComposeService>;
+  }).services;
+  const accepted = services.ingest?.environment?.DSR_SOURCE_SYSTEMS?.split(',') ?? [];
+  for (const source of Object.keys(poller.sources)) {
+    assert.ok(played.includes(source), `the simulator plays ${source}`);
+    assert.ok(accepted.includes(source), `ingest accepts ${source}`);
+  }
 });
