@@ -19,6 +19,11 @@ export interface AttemptContext {
   signal: AbortSignal;
   now: () => number;
   random?: () => number;
+  /**
+   * Called once the source has answered or failed, before an export is stored, so the caller can
+   * free the source's concurrency slot: storing an export does not load the source.
+   */
+  onSourceSettled?: () => void;
 }
 
 /** How an attempt ended; `records` is what gets committed. */
@@ -49,11 +54,13 @@ export async function runAttempt(
 
   let outcome: AttemptOutcome;
   try {
-    const result = await context.guard.call(() =>
-      polling
-        ? context.guard.connector.poll(task, task.poll!.job_id, context.signal)
-        : context.guard.connector.execute(task, context.signal),
-    );
+    const result = await context.guard
+      .call(() =>
+        polling
+          ? context.guard.connector.poll(task, task.poll!.job_id, context.signal)
+          : context.guard.connector.execute(task, context.signal),
+      )
+      .finally(() => context.onSourceSettled?.());
     outcome = await outcomeOf(delivery, context, result, polling ? task.attempt : attempt);
   } catch (error) {
     context.signal.throwIfAborted();

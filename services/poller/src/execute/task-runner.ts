@@ -138,6 +138,13 @@ export class TaskRunner {
   #start(delivery: Queued): void {
     const guard = this.#options.guards.get(delivery.sourceSystem)!;
     this.#options.metrics?.tasksInFlight.inc({ lane: delivery.lane });
+    let holdsSlot = true;
+    const releaseSlot = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.#options.limits.release(delivery.sourceSystem);
+      this.#dispatch();
+    };
     const running = runAttempt(delivery, {
       guard,
       results: this.#options.results,
@@ -145,6 +152,7 @@ export class TaskRunner {
       policy: this.#options.policy,
       signal: this.#abort.signal,
       now: this.#now,
+      onSourceSettled: releaseSlot,
     })
       .then(
         (outcome) => {
@@ -158,8 +166,8 @@ export class TaskRunner {
       )
       .finally(() => {
         this.#options.metrics?.tasksInFlight.dec({ lane: delivery.lane });
-        this.#options.limits.release(delivery.sourceSystem);
         this.#inFlight.delete(running);
+        releaseSlot();
         this.#dispatch();
       });
     this.#inFlight.add(running);
