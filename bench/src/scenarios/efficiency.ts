@@ -70,10 +70,11 @@ export async function measureEfficiency(
         `standard lane; the simulator answers each call after exactly ${latencyMs} ms; the poller ` +
         `may run ${cap} calls at once. Achieved rate is over the middle 80 % of outcomes ` +
         `(ramp-up and tail excluded). The simulator saw at most ${counters.peakInFlight} calls ` +
-        `in flight at once. A call took ${callMs.toFixed(1)} ms on average from attempt start to ` +
-        `outcome, so ${((achieved * callMs) / 1000).toFixed(1)} of ${cap} slots were busy on average ` +
-        '(rate × call time): slots left idle point at the poller, calls longer than L at the source ' +
-        'or at a machine short of CPU.',
+        `in flight at once. An attempt took ${callMs.toFixed(1)} ms on average from its start ` +
+        `to its outcome (the call, then storing the export), so ` +
+        `${((achieved * callMs) / 1000).toFixed(1)} attempts were under way on average ` +
+        `(rate × time, Little's law): fewer than ${cap} means the poller left slots idle; ` +
+        'attempts far longer than L mean slow calls or a machine short of CPU.',
     );
     return result;
   } finally {
