@@ -51,7 +51,14 @@ describe('dlq-auditor: replay', () => {
       description: 'the replayed task on the standard lane',
     });
     const plain = JSON.parse(JSON.stringify(landed?.value)) as RoutedTask;
-    assert.deepEqual(plain, { ...urgent, attempt: 0, deferrals: 0, poll: null, not_before: null });
+    assert.deepEqual(plain, {
+      ...urgent,
+      attempt: 0,
+      deferrals: 0,
+      poll: null,
+      not_before: null,
+      replays: urgent.replays + 1,
+    });
     assert.equal(landed?.key, urgent.subject_key);
     assert.equal(String(landed?.offset), first?.body.replayed.offset);
 

@@ -216,6 +216,7 @@ export function routedTask(overrides: Partial<RoutedTask> = {}): RoutedTask {
     poll: null,
     not_before: null,
     deferrals: 1,
+    replays: 0,
     ...overrides,
   };
 }

@@ -47,6 +47,7 @@ export function routedTask(overrides: Partial<RoutedTask> = {}): RoutedTask {
     poll: null,
     not_before: null,
     deferrals: 0,
+    replays: 0,
     ...overrides,
   };
 }

@@ -74,6 +74,7 @@ export function routedTask(requestId: string, kind: TaskKind, now = Date.now()):
     poll: null,
     not_before: null,
     deferrals: 0,
+    replays: 0,
   };
 }
 

@@ -45,4 +45,6 @@ export interface RoutedTask {
   not_before: number | null;
   /** Breaker or rate-limit deferrals; they do not spend attempts. */
   deferrals: number;
+  /** Operator replays from the dead-letter store; 0 for a task that was never replayed. */
+  replays: number;
 }

@@ -30,8 +30,9 @@ export interface ReplayOutcome {
 
 /**
  * Sends a dead-lettered task back to its priority lane as a fresh attempt: the attempt and
- * deferral counters, the polling state and any due time are reset; everything else, the trace id
- * and deadline included, is kept so the task stays traceable to its original request. The replay
+ * deferral counters, the polling state and any due time are reset and the replay count grows (so
+ * the source sees a new job, not the failed one); everything else, the trace id and deadline
+ * included, is kept so the task stays traceable to its original request. The replay
  * is appended to the record's events and announced on the audit topic.
  */
 export async function replayRecord(
@@ -55,7 +56,14 @@ export async function replayRecord(
     task.lane === 'high' || record.lane === 'high'
       ? deps.layout.topics.tasksHigh
       : deps.layout.topics.tasksStandard;
-  const replayed: RoutedTask = { ...task, attempt: 0, deferrals: 0, poll: null, not_before: null };
+  const replayed: RoutedTask = {
+    ...task,
+    attempt: 0,
+    deferrals: 0,
+    poll: null,
+    not_before: null,
+    replays: (task.replays ?? 0) + 1,
+  };
   const value = await deps.serde.encode(topic, replayed);
   const [metadata] = await deps.producer.send({
     topic,

@@ -134,6 +134,7 @@ function buildRoutedTask(
     poll: null,
     not_before: null,
     deferrals: 0,
+    replays: 0,
   };
 }
 

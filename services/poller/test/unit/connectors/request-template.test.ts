@@ -73,6 +73,9 @@ describe('idempotencyKeyOf', () => {
     const key = idempotencyKeyOf(task);
     assert.equal(idempotencyKeyOf({ ...task }), key);
     assert.notEqual(idempotencyKeyOf({ ...task, action: 'deletion' }), key);
+    assert.equal(idempotencyKeyOf({ ...task, replays: 0 }), key);
+    assert.notEqual(idempotencyKeyOf({ ...task, replays: 1 }), key);
+    assert.notEqual(idempotencyKeyOf({ ...task, replays: 2 }), idempotencyKeyOf({ ...task, replays: 1 }));
     assert.match(key, /^[0-9a-f]{40}$/);
   });
 });
