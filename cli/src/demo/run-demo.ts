@@ -265,7 +265,21 @@ async function storeCounts(
     deadLetters: records.filter((r) => r.kind === 'dead_letter').length,
     quarantined: records.filter((r) => r.kind === 'quarantine').length,
     chainIntact: verdict.intact,
+    lastFailures: lastFailures(records),
   };
+}
+
+/** Stored dead letters by the category and code of their last failure. */
+function lastFailures(records: readonly StoredRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    if (r.kind !== 'dead_letter') continue;
+
+    const code = `${r.errorCode ?? 'unknown'}${r.breakerRefusal ? ' (breaker refusal)' : ''}`;
+    const key = `${r.errorCategory ?? 'unknown'}\u0000${code}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 async function allRecords(client: AuditorClient): Promise<StoredRecord[]> {

@@ -8,6 +8,12 @@ export interface StoreCounts {
   deadLetters: number;
   quarantined: number;
   chainIntact: boolean | null;
+  /**
+   * Stored dead letters by the category and code of the last failure, as the poller recorded
+   * them (a task out of retries shows the transient failure that used them up), and whether a
+   * breaker refused the last call.
+   */
+  lastFailures: ReadonlyMap<string, number>;
 }
 
 export interface SummaryInput {
@@ -36,7 +42,7 @@ export function buildSummary(input: SummaryInput): Summary {
   section('Outcomes', outcomeRows(input));
   section('By scenario', scenarioRows(input));
   section('Latency from submission to outcome, per lane (seconds)', latencyRows(input));
-  section('Dead letters by category and code', deadLetterRows(input));
+  section('Dead letters by reason (audit topic)', deadLetterRows(input));
   if (input.store) lines.push('', ...storeLines(input));
 
   const total = input.plan.length;
@@ -146,11 +152,17 @@ function storeLines({ store, journeys }: SummaryInput): string[] {
   ).length;
   const chain =
     store!.chainIntact === null ? 'not checked' : store!.chainIntact ? 'intact' : 'BROKEN';
+  const rows = [['CATEGORY', 'LAST FAILURE', 'TASKS']];
+  for (const [key, count] of [...store!.lastFailures].sort(([a], [b]) => a.localeCompare(b))) {
+    const [category, code] = key.split('\u0000');
+    rows.push([category!, code!, String(count)]);
+  }
   return [
     'Dead-letter store (dlq-auditor)',
     `  dead letters stored: ${store!.deadLetters} of ${expectedDead}; ` +
       `quarantine records stored: ${store!.quarantined} of ${expectedQuarantine}; ` +
       `record chain: ${chain}`,
+    ...formatTable(rows).map((line) => `  ${line}`),
   ];
 }
 
