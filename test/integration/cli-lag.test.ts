@@ -34,6 +34,16 @@ describe('dsr lag', () => {
     });
     await waitFor(() => seen === 10, { description: 'the group to read all ten records' });
 
+    // A read by the dsr command itself leaves an ephemeral group; it is not a service.
+    const admin = kafka.admin();
+    await admin.connect();
+    t.after(() => admin.disconnect());
+    await admin.setOffsets({
+      groupId: `${prefixOf(layout)}dsr-cli-follow-x`,
+      topic: layout.topics.validated,
+      partitions: [{ partition: 0, offset: '1' }],
+    });
+
     const table = await runDsr(['lag'], { layout });
     const json = await runDsr(['lag', '--json'], { layout });
 

@@ -20,7 +20,8 @@ export async function collectGroupLag(
   const { groups } = await admin.listGroups();
   const ids = groups
     .map((g) => g.groupId)
-    .filter((id) => id.startsWith(prefix) && !id.startsWith(`${prefix}dsr-cli-`))
+    // The ephemeral groups of this command's own reads (`...dsr-cli-*`) are not services.
+    .filter((id) => id.startsWith(prefix) && !id.slice(prefix.length).startsWith('cli-'))
     .sort();
   if (ids.length === 0) return [];
 
