@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ async function demoSettings(t: TestContext, tasks: number): Promise<DemoSettings
     timeoutMs: 180_000,
   };
   t.after(async () => {
+    rmSync(settings.stateDir, { recursive: true, force: true });
     const layout = topicLayout({
       prefix: settings.topicPrefix,
       retryDelaysMs: settings.retryDelaysMs,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +75,10 @@ export async function startPipelineProcesses(
   });
 
   const supervisor = new Supervisor({ logDir: join(stateDir, 'logs') });
-  t.after(() => supervisor.stopAll());
+  t.after(async () => {
+    await supervisor.stopAll();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
   const list = serviceSpecs(settings, testEndpoints(), secrets, forcedFaultsBySource(plan));
   for (const spec of list) await supervisor.start(spec, AbortSignal.timeout(120_000));
 
