@@ -40,7 +40,9 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator,
-    retry: { initialRetryTime: 300, retries: 10 },
+    // Only the first wait is shortened; the retry count stays kafkajs's own, because an idempotent
+    // producer given a finite count warns that exactly-once may be lost.
+    retry: { initialRetryTime: 300 },
     ...options.overrides,
   });
 }
