@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { RoutedTask } from '@dsr/shared';
+import type { Alert, RoutedTask } from '@dsr/shared';
 import { exportPath } from '@dsr/poller';
 import { startSimulator } from '@dsr/simulator';
 import { isolatedTopics } from '../support/environment';
@@ -15,6 +15,7 @@ import {
   startPoller,
   testPollerConfig,
 } from '../support/poller-harness';
+import { collectTopic } from '../support/topic-records';
 import { waitFor } from '../support/wait-for';
 
 const TASKS = 5_000;
@@ -126,6 +127,7 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
   });
   const resultsRoot = (config.results as { path: string }).path;
   const outcomes = await collectOutcomes(t, layout);
+  const alerts = await collectTopic<Alert>(t, layout, layout.topics.alerts);
 
   await produceTasks(layout, tasks);
   await startPoller(t, layout, config);
@@ -170,6 +172,13 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
     }
   }
   assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} tasks ended wrongly`);
+  assertOneAlertPerDeadLetter(
+    await waitFor(() => alerts.length >= outcomes.deadLetters.length && alerts, {
+      description: 'an alert for every dead letter',
+    }),
+    outcomes.deadLetters.map((r) => r.value),
+    tasks,
+  );
 
   const crm = sim.sourceCounters('crm');
   assert.equal(crm.maxJobsPerRequestId, 1);
@@ -192,3 +201,28 @@ test('poller: 5,000 tasks with 5 % transient and 1 % permanent failures each end
     `retries scheduled: ${retriesCounted}; dead letters: ${outcomes.deadLetters.length}; crm jobs: ${crm.jobsStarted}`,
   );
 });
+
+/** Each dead letter has exactly one dead_letter alert with its request, code and severity. */
+function assertOneAlertPerDeadLetter(
+  alerts: { value: Alert }[],
+  letters: { request_id: string; error_code: string }[],
+  tasks: RoutedTask[],
+): void {
+  const actions = new Map(tasks.map((task) => [task.request_id, task.action]));
+  const alertsOf = new Map<string, Alert[]>();
+  for (const { value } of alerts) {
+    alertsOf.set(value.request_id ?? '', [...(alertsOf.get(value.request_id ?? '') ?? []), value]);
+  }
+
+  assert.equal(alerts.length, letters.length, 'one alert per dead letter');
+  const wrong: string[] = [];
+  for (const letter of letters) {
+    const found = alertsOf.get(letter.request_id) ?? [];
+    const severity = actions.get(letter.request_id) === 'deletion' ? 'critical' : 'warning';
+    const seen = found.map((a) => [a.kind, a.reason_code, a.severity, a.service]);
+    const expected = [['dead_letter', letter.error_code, severity, 'poller']];
+    if (JSON.stringify(seen) !== JSON.stringify(expected))
+      wrong.push(`${letter.request_id}: alerts ${JSON.stringify(seen)}`);
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} dead letters alerted wrongly`);
+}

@@ -235,5 +235,17 @@ function deadLetter(
     delivery.position,
     nowMs,
   );
-  return { kind: 'dead_lettered', records: [audit, record], attempt: final.attempt, failure };
+  const alert = context.records.deadLetterAlert(
+    final,
+    failure,
+    reasonCode,
+    delivery.position,
+    nowMs,
+  );
+  return {
+    kind: 'dead_lettered',
+    records: [audit, record, alert],
+    attempt: final.attempt,
+    failure,
+  };
 }

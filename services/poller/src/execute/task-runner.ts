@@ -1,4 +1,4 @@
-import type { Logger, PipelineMetrics, RoutedTask, TopicLayout } from '@dsr/shared';
+import type { Alert, Logger, PipelineMetrics, RoutedTask, TopicLayout } from '@dsr/shared';
 import type { Delivery } from '../consume/record-intake';
 import type { Failure } from '../failure/classify-failure';
 import type { OutboundRecord } from '../outcome/outbound-record';
@@ -176,6 +176,7 @@ export class TaskRunner {
   #commit(delivery: Delivery, records: OutboundRecord[]): void {
     this.#options.committer
       .submit({ position: delivery.position, tracker: delivery.tracker, records })
+      .then(() => this.#countAlerts(records))
       .catch((error: unknown) => {
         if (!(error instanceof PartitionRevokedError)) {
           this.#log.error(
@@ -185,6 +186,16 @@ export class TaskRunner {
         }
       })
       .finally(() => this.#options.onSettled(delivery));
+  }
+
+  /** Counts alerts once they are committed, so a rolled-back outcome is not counted. */
+  #countAlerts(records: OutboundRecord[]): void {
+    for (const { topic, value } of records) {
+      if (topic !== this.#options.layout.topics.alerts) continue;
+
+      const { kind, severity } = value as Alert;
+      this.#options.metrics?.alerts.inc({ kind, severity });
+    }
   }
 
   #unknownSource(delivery: Delivery): OutboundRecord[] {
@@ -206,6 +217,7 @@ export class TaskRunner {
         reasonCode: failure.code,
       }),
       this.#options.records.deadLetter(task, failure, task.attempt, delivery.position, nowMs),
+      this.#options.records.deadLetterAlert(task, failure, failure.code, delivery.position, nowMs),
     ];
   }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type {
+  Alert,
+  AlertSeverity,
   AuditEvent,
   AuditStage,
   DeadLetterRecord,
@@ -99,6 +101,57 @@ export class OutcomeRecords {
     };
     return { topic: this.#layout.topics.dlq, key: task.request_id, value: record };
   }
+
+  /**
+   * The alert that tells an operator a dead letter needs a person. It goes into the same
+   * transaction as the dead letter, and its id is derived like the dead letter's, so a repeated
+   * execution repeats the alert's id rather than raising a second, different alert. The summary
+   * names only the action, the source system and codes: the failure's message may quote the
+   * source and is left to the encrypted dead-letter record.
+   */
+  deadLetterAlert(
+    task: RoutedTask,
+    failure: Failure,
+    reasonCode: string,
+    position: RecordPosition,
+    nowMs: number,
+  ): OutboundRecord {
+    const refused = failure.breakerRefusal ? ', refused by the open breaker' : '';
+    const because = reasonCode === failure.code ? '' : ` (${reasonCode})`;
+    const alert: Alert = {
+      alert_id: stableId(task.request_id, 'alert:dead_letter', position),
+      occurred_at: nowMs,
+      service: SERVICE_NAME,
+      severity: deadLetterSeverity(task, reasonCode, nowMs),
+      kind: 'dead_letter',
+      reason_code: failure.code,
+      summary:
+        `${task.action} task for source system ${task.source_system} dead-lettered after ` +
+        `${task.attempt} attempt(s): ${failure.code}${because}${refused}`,
+      request_id: task.request_id,
+      coordinates: {
+        topic: position.topic,
+        partition: position.partition,
+        offset: String(position.offset),
+      },
+    };
+    return { topic: this.#layout.topics.alerts, key: task.request_id, value: alert };
+  }
+}
+
+/**
+ * Critical when an erasure is stuck (personal data stays where the subject asked it gone) or the
+ * legal deadline can no longer be met without a person: it has passed, or the task was given up
+ * because no further try could land before it. Every other dead letter is a warning.
+ */
+export function deadLetterSeverity(
+  task: RoutedTask,
+  reasonCode: string,
+  nowMs: number,
+): AlertSeverity {
+  const deadlineLost =
+    task.deadline_passed || nowMs >= task.deadline || reasonCode === 'DEADLINE_EXCEEDED';
+  return task.action === 'deletion' || deadlineLost ? 'critical' : 'warning';
 }
 
 function stableId(requestId: string, stage: string, position: RecordPosition): string {

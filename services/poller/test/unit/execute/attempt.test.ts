@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { topicLayout, type AuditEvent, type DeadLetterRecord, type RoutedTask } from '@dsr/shared';
+import {
+  topicLayout,
+  type Alert,
+  type AuditEvent,
+  type DeadLetterRecord,
+  type RoutedTask,
+} from '@dsr/shared';
 import type { ConnectorResult, SourceConnector } from '../../../src/connectors/source-connector';
 import { PartitionTracker } from '../../../src/consume/partition-tracker';
 import type { Delivery } from '../../../src/consume/record-intake';
@@ -121,11 +127,21 @@ describe('runAttempt', () => {
     const failure = new SourceError('SOURCE_FORBIDDEN', 'source answered 403');
     const outcome = await runAttempt(delivery(), context(failure));
 
-    assert.deepEqual(stagesOf(outcome.records), ['attempt_started', 'dead_lettered', 'u.dsr.dlq']);
+    assert.deepEqual(stagesOf(outcome.records), [
+      'attempt_started',
+      'dead_lettered',
+      'u.dsr.dlq',
+      'u.dsr.alerts',
+    ]);
     const letter = outcome.records[2]!.value as DeadLetterRecord;
     assert.deepEqual(
       [letter.error_code, letter.error_category, letter.attempts, letter.breaker_refusal],
       ['SOURCE_FORBIDDEN', 'permanent', 1, false],
+    );
+    const alert = outcome.records[3]!.value as Alert;
+    assert.deepEqual(
+      [alert.kind, alert.severity, alert.reason_code, alert.request_id],
+      ['dead_letter', 'warning', 'SOURCE_FORBIDDEN', 'r-1'],
     );
   });
 
@@ -205,11 +221,13 @@ describe('runAttempt', () => {
       context({ kind: 'completed' }, guard),
     );
 
-    assert.deepEqual(stagesOf(outcome.records), ['dead_lettered', 'u.dsr.dlq']);
+    assert.deepEqual(stagesOf(outcome.records), ['dead_lettered', 'u.dsr.dlq', 'u.dsr.alerts']);
     const letter = outcome.records[1]!.value as DeadLetterRecord;
     assert.deepEqual(
       [letter.error_code, letter.breaker_refusal, letter.attempts],
       ['BREAKER_OPEN', true, 0],
     );
+    const alert = outcome.records[2]!.value as Alert;
+    assert.deepEqual([alert.severity, alert.reason_code], ['critical', 'BREAKER_OPEN']);
   });
 });
