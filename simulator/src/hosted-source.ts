@@ -69,7 +69,7 @@ export class HostedSource {
   #setFlappedDown(down: boolean): void {
     this.system.setFlappedDown(down);
     this.#syncListener().catch((error: unknown) => {
-      this.#logger.warn({ source: this.name, err: error }, 'source listener missed a flap');
+      this.#logger.warn({ source_system: this.name, err: error }, 'source listener missed a flap');
     });
   }
 

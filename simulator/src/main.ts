@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const simulator = await startSimulator({ ...config, logger });
   for (const source of simulator.describeSources()) {
     const { name, url, sharedUrl } = source;
-    logger.info({ source: name, url, sharedUrl }, 'source ready');
+    logger.info({ source_system: name, url, shared_url: sharedUrl }, 'source ready');
   }
 
   const shutdown = new ShutdownCoordinator({ logger });

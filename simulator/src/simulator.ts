@@ -108,7 +108,7 @@ export class Simulator implements SimulatorControl {
     if (existing !== undefined) {
       assertSamePort(name, existing, knobs);
       existing.reconfigure(knobs, this.clock());
-      this.#logger.info({ source: name }, 'source reconfigured');
+      this.#logger.info({ source_system: name }, 'source reconfigured');
       return false;
     }
 
@@ -126,7 +126,7 @@ export class Simulator implements SimulatorControl {
         context: { source: name, port: knobs.port },
       });
     }
-    this.#logger.info({ source: name, port: listener.port }, 'source defined');
+    this.#logger.info({ source_system: name, port: listener.port }, 'source defined');
     return true;
   }
 
@@ -136,7 +136,7 @@ export class Simulator implements SimulatorControl {
     const knobs = resolveKnobs(entry.system.knobs, patch, `knobs of source "${name}"`);
     assertSamePort(name, entry, knobs);
     entry.reconfigure(knobs, this.clock());
-    this.#logger.info({ source: name }, 'source updated');
+    this.#logger.info({ source_system: name }, 'source updated');
   }
 
   /** Removes a source; its own port closes and its requests get 404 from then on. */
@@ -144,21 +144,21 @@ export class Simulator implements SimulatorControl {
     const entry = this.#entry(name);
     this.#sources.delete(name);
     await entry.close();
-    this.#logger.info({ source: name }, 'source removed');
+    this.#logger.info({ source_system: name }, 'source removed');
   }
 
   /** Takes a source down in the given way (default `refuse`). */
   async takeDown(name: string, mode: OutageMode = 'refuse'): Promise<void> {
     const entry = this.#entry(name);
     await entry.setOutage(mode);
-    this.#logger.info({ source: name, mode }, 'source taken down');
+    this.#logger.info({ source_system: name, mode }, 'source taken down');
   }
 
   /** Ends a source's outage (its `flap` knob, if set, goes on cycling). */
   async bringUp(name: string): Promise<void> {
     const entry = this.#entry(name);
     await entry.setOutage(undefined);
-    this.#logger.info({ source: name }, 'source brought up');
+    this.#logger.info({ source_system: name }, 'source brought up');
   }
 
   /** The knobs, URLs and outage of every source. */

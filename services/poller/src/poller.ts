@@ -203,7 +203,7 @@ export class Poller {
 
     const partitions = Object.values(assignment).reduce((sum, ps) => sum + ps.length, 0);
     this.#log.info(
-      { memberId, partitions, revoked: dropped.length, waitingDropped: waiting },
+      { member_id: memberId, partitions, revoked: dropped.length, waiting_dropped: waiting },
       'partitions assigned',
     );
   }
@@ -234,7 +234,7 @@ export class Poller {
         topic: position.topic,
         partition: position.partition,
         offset: position.offset,
-        code,
+        reason_codes: [code],
       },
       'record quarantined',
     );
@@ -268,12 +268,12 @@ export class Poller {
     };
     guard.breaker.on('open', () => {
       report();
-      this.#log.warn({ sourceSystem: guard.sourceSystem }, 'circuit breaker opened');
+      this.#log.warn({ source_system: guard.sourceSystem }, 'circuit breaker opened');
     });
     guard.breaker.on('halfOpen', report);
     guard.breaker.on('close', () => {
       report();
-      this.#log.info({ sourceSystem: guard.sourceSystem }, 'circuit breaker closed');
+      this.#log.info({ source_system: guard.sourceSystem }, 'circuit breaker closed');
     });
     report();
   }

@@ -48,7 +48,7 @@ describe('process entry', () => {
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
 
-    assert.equal(ready.source, 'crm');
+    assert.equal(ready.source_system, 'crm');
     assert.equal(answer.status, 202);
     assert.equal(code, 0);
   });

@@ -33,7 +33,17 @@ export interface LoggerSettings {
   destination?: DestinationStream;
 }
 
-/** Creates the root logger of a process. Components take `logger.child({ component })`. */
+/**
+ * Creates the root logger of a process. Components take `logger.child({ component })`.
+ *
+ * Log fields are snake_case, and a field that names something a record also carries is spelled
+ * as the record spells it (`request_id`, `trace_id`, `source_system`, `lane`, `attempt`,
+ * `error_code`, `reason_codes`, `breaker_refusal`, `topic`, `partition`, `offset`), so one search
+ * by an identifier finds every service's lines. Lines about one task go through
+ * `correlatedLogger`, which binds these. Quantities keep their unit (`wait_ms`). The HTTP API's
+ * own request id is `http_request_id`: `request_id` always means the data subject request.
+ * Fields forwarded from kafkajs's own log entries keep kafkajs's names.
+ */
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? process.env.LOG_LEVEL ?? 'info',

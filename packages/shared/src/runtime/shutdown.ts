@@ -100,7 +100,7 @@ export class ShutdownCoordinator {
       this.#steps.filter((step) => step.phase === phase),
     );
     const { timeoutMs } = this.#settings;
-    this.#log.info({ reason, steps: ordered.length, timeoutMs }, 'shutdown started');
+    this.#log.info({ reason, steps: ordered.length, timeout_ms: timeoutMs }, 'shutdown started');
 
     const steps: StepReport[] = [];
     for (const step of ordered) {
@@ -131,7 +131,10 @@ export class ShutdownCoordinator {
       const timedOut = (await Promise.race([running, expired])) === 'timeout';
       if (timedOut) {
         controller.abort(new Error(`shutdown step ${step.name} exceeded ${budgetMs} ms`));
-        this.#log.warn({ step: step.name, phase: step.phase, budgetMs }, 'shutdown step timed out');
+        this.#log.warn(
+          { step: step.name, phase: step.phase, budget_ms: budgetMs },
+          'shutdown step timed out',
+        );
       }
       return { ...base, ok: !timedOut, timedOut, durationMs: Date.now() - startedAt };
     } catch (error) {

@@ -19,7 +19,7 @@ describe('createLogger', () => {
     const out = sink();
     const logger = createLogger({ service: 'ingest', level: 'info', destination: out.stream });
     logger.child({ component: 'validator' }).info(
-      { requestId: 'r-1', subject_email: 'ada@example.test', task: { email: 'ada@example.test', changes: { name: 'Ada' } } },
+      { request_id: 'r-1', subject_email: 'ada@example.test', task: { email: 'ada@example.test', changes: { name: 'Ada' } } },
       'task validated',
     );
 
@@ -27,7 +27,7 @@ describe('createLogger', () => {
     assert.equal(line?.msg, 'task validated');
     assert.equal(line?.service, 'ingest');
     assert.equal(line?.component, 'validator');
-    assert.equal(line?.requestId, 'r-1');
+    assert.equal(line?.request_id, 'r-1');
     assert.equal(line?.level, 'info');
     assert.doesNotMatch(JSON.stringify(line), /ada@example\.test|Ada/);
   });

@@ -41,7 +41,7 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
     const principal = authenticate(request, options.credentials);
     if (!principal) {
       log.warn(
-        { requestId: request.id, operation: permission },
+        { http_request_id: request.id, operation: permission },
         'request refused: unauthenticated',
       );
       await refuse(options.pool, request, reply, { outcome: 'unauthenticated', permission });
@@ -50,7 +50,7 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
     if (!allows(principal.role, permission)) {
       log.warn(
         {
-          requestId: request.id,
+          http_request_id: request.id,
           principal: principal.id,
           role: principal.role,
           operation: permission,
@@ -69,7 +69,7 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
 
     const outcome: AccessOutcome = reply.statusCode < 400 ? 'allowed' : 'failed';
     await writeAccess(options.pool, entryFor(request, permission, outcome, reply.statusCode)).catch(
-      (err: unknown) => log.error({ err, requestId: request.id }, 'access log write failed'),
+      (err: unknown) => log.error({ err, http_request_id: request.id }, 'access log write failed'),
     );
   });
 }

@@ -31,7 +31,8 @@ export function errorHandler(logger: Logger) {
   ): FastifyReply => {
     if (isDsrError(error)) {
       const status = STATUS_BY_CODE[error.code] ?? 500;
-      if (status >= 500) logger.error({ err: error, requestId: request.id }, 'request failed');
+      if (status >= 500)
+        logger.error({ err: error, http_request_id: request.id }, 'request failed');
       return reply.code(status).send({ error: { code: error.code, message: error.message } });
     }
 
@@ -42,7 +43,7 @@ export function errorHandler(logger: Logger) {
         .send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
     }
 
-    logger.error({ err: error, requestId: request.id }, 'request failed');
+    logger.error({ err: error, http_request_id: request.id }, 'request failed');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
   };
 }

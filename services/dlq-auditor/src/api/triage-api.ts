@@ -22,7 +22,12 @@ export function createTriageApi(options: TriageApiOptions): FastifyInstance {
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Every request that matters is in the access log; per-request service log lines add nothing.
-    logController: new LogController({ disableRequestLogging: true }),
+    // `http_request_id`, not fastify's `reqId` nor `request_id`: log fields are snake_case, and
+    // `request_id` is the data subject request's id in every other line of the pipeline.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'http_request_id',
+    }),
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
   });

@@ -52,7 +52,7 @@ export class DeadLetterIngestion extends EventEmitter {
     const { consumer } = this;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      this.log.info({ groupId: this.settings.groupId }, 'consumer group joined');
+      this.log.info({ group: this.settings.groupId }, 'consumer group joined');
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.joined = false;
@@ -101,7 +101,13 @@ export class DeadLetterIngestion extends EventEmitter {
 
     this.settings.onAppended?.(batch.topic, appended, duplicates);
     this.log.debug(
-      { topic: batch.topic, partition: batch.partition, lastOffset, appended, duplicates },
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        last_offset: lastOffset,
+        appended,
+        duplicates,
+      },
       'batch stored',
     );
   }

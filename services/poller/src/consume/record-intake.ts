@@ -179,7 +179,7 @@ export class RecordIntake {
       this.#untrack(tracker, position.offset);
       this.#holdFor(topic, partition, waitMs, 'holding');
       this.#log.debug(
-        { topic, partition, offset: position.offset, waitMs },
+        { topic, partition, offset: position.offset, wait_ms: waitMs },
         'tier partition held until due',
       );
       return 'stop';

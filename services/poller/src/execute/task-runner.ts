@@ -1,4 +1,11 @@
-import type { Alert, Logger, PipelineMetrics, RoutedTask, TopicLayout } from '@dsr/shared';
+import {
+  correlatedLogger,
+  type Alert,
+  type Logger,
+  type PipelineMetrics,
+  type RoutedTask,
+  type TopicLayout,
+} from '@dsr/shared';
 import type { Delivery } from '../consume/record-intake';
 import type { Failure } from '../failure/classify-failure';
 import type { OutboundRecord } from '../outcome/outbound-record';
@@ -161,7 +168,7 @@ export class TaskRunner {
         },
         (error: unknown) => {
           // Only an abort reaches here: the task is left uncommitted and is delivered again.
-          this.#log.debug({ err: error, requestId: delivery.task.request_id }, 'attempt abandoned');
+          this.#taskLog(delivery).debug({ err: error }, 'attempt abandoned');
         },
       )
       .finally(() => {
@@ -178,14 +185,28 @@ export class TaskRunner {
       .submit({ position: delivery.position, tracker: delivery.tracker, records })
       .then(() => this.#countAlerts(records))
       .catch((error: unknown) => {
-        if (!(error instanceof PartitionRevokedError)) {
-          this.#log.error(
-            { err: error, requestId: delivery.task.request_id },
-            'outcome not recorded',
-          );
-        }
+        if (!(error instanceof PartitionRevokedError))
+          this.#taskLog(delivery).error({ err: error }, 'outcome not recorded');
       })
       .finally(() => this.#options.onSettled(delivery));
+  }
+
+  /**
+   * The logger for lines about one task: they carry the task's `request_id`, `trace_id`, lane,
+   * source system and consumed record, as every service's lines about a task do, so one search
+   * by request or trace id finds the poller's lines with the others.
+   */
+  #taskLog(delivery: Delivery): Logger {
+    const { task, lane, position } = delivery;
+    return correlatedLogger(this.#log, {
+      request_id: task.request_id,
+      trace_id: task.trace_id,
+      lane,
+      source_system: task.source_system,
+      topic: position.topic,
+      partition: position.partition,
+      offset: String(position.offset),
+    });
   }
 
   /** Counts alerts once they are committed, so a rolled-back outcome is not counted. */
@@ -208,8 +229,8 @@ export class TaskRunner {
       message: `no connector is configured for source system ${task.source_system}`,
     };
     const nowMs = this.#now();
-    this.#log.error(
-      { requestId: task.request_id, sourceSystem: task.source_system },
+    this.#taskLog(delivery).error(
+      { attempt: task.attempt, error_code: failure.code, breaker_refusal: false },
       'task dead-lettered',
     );
     return [
@@ -223,12 +244,9 @@ export class TaskRunner {
 
   #observe(delivery: Queued, outcome: AttemptOutcome): void {
     const { metrics } = this.#options;
-    const fields = {
-      requestId: delivery.task.request_id,
-      sourceSystem: delivery.sourceSystem,
-      attempt: outcome.attempt,
-    };
+    const log = this.#taskLog(delivery);
     const code = outcome.failure?.code;
+    const fields = { attempt: outcome.attempt, error_code: code };
     metrics?.sourceCalls.inc({ source_system: delivery.sourceSystem, result: code ?? 'ok' });
     if (outcome.failure?.breakerRefusal)
       metrics?.breakerRefusals.inc({ source_system: delivery.sourceSystem });
@@ -243,23 +261,23 @@ export class TaskRunner {
 
     if (outcome.kind === 'retry_scheduled') {
       metrics?.retries.inc({ tier: outcome.tier!.name, reason_code: code! });
-      this.#log.debug({ ...fields, tier: outcome.tier!.name, code }, 'task retry scheduled');
+      log.debug({ ...fields, tier: outcome.tier!.name }, 'task retry scheduled');
     } else if (outcome.kind === 'deferred') {
       metrics?.deferrals.inc({ source_system: delivery.sourceSystem, reason_code: code! });
-      this.#log.debug({ ...fields, code }, 'task deferred');
+      log.debug(fields, 'task deferred');
     } else if (outcome.kind === 'dead_lettered') {
       metrics?.deadLetters.inc({
         error_category: outcome.failure!.category,
         reason_code: outcome.failure!.code,
       });
       metrics?.outcomes.inc({ outcome: 'dead_lettered', lane: delivery.lane });
-      this.#log.error(
-        { ...fields, code, breakerRefusal: outcome.failure!.breakerRefusal },
+      log.error(
+        { ...fields, breaker_refusal: outcome.failure!.breakerRefusal },
         'task dead-lettered',
       );
     } else if (outcome.kind === 'succeeded') {
       metrics?.outcomes.inc({ outcome: 'succeeded', lane: delivery.lane });
-      this.#log.debug(fields, 'task succeeded');
+      log.debug({ attempt: outcome.attempt }, 'task succeeded');
     }
   }
 }
