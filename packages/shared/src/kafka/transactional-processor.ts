@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type {
   Admin,
   Consumer,
+  ConsumerEndBatchProcessEvent,
   EachBatchPayload,
   IHeaders,
   Kafka,
@@ -13,6 +14,7 @@ import type {
 import { isDsrError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { PipelineMetrics } from '../runtime/metrics';
+import { PartitionWorkQueue } from './partition-work-queue';
 
 /** A record taken from an input topic, with its coordinates. */
 export interface ConsumedRecord {
@@ -92,6 +94,18 @@ interface PartitionSlot {
   nextOffset: bigint;
 }
 
+/**
+ * A stretch of one partition, seen in one group generation, that holds no record to process:
+ * transaction markers and records of aborted transactions.
+ */
+interface RecordlessSpan {
+  topic: string;
+  partition: number;
+  firstOffset: bigint;
+  lastOffset: bigint;
+  generation: number;
+}
+
 /** Kafka error types by which the broker tells a producer that a newer one replaced it. */
 const FENCING_ERRORS: ReadonlySet<string> = new Set([
   'INVALID_PRODUCER_EPOCH',
@@ -111,6 +125,12 @@ const FENCING_ERRORS: ReadonlySet<string> = new Set([
  * later writes; only then does it read the partition's committed offset, so records a predecessor
  * committed in the meantime are skipped rather than processed twice. The same re-initialisation
  * follows any failed transaction, which also settles a commit whose answer was lost.
+ *
+ * Transactional upstream producers leave a marker after each transaction, and a partition's last
+ * offsets are often markers. The committed offset moves past them, so an idle group's lag is 0:
+ * a batch's final transaction commits up to the batch's last offset, markers included, and a
+ * fetch made only of markers (which kafkajs never hands to `eachBatch`) is committed by a
+ * transaction that carries only the offsets, queued with the partition's other work.
  * https://cwiki.apache.org/confluence/display/KAFKA/KIP-447%3A+Producer+scalability+for+exactly+once+semantics
  */
 export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknown] }> {
@@ -119,6 +139,10 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   private readonly slots = new Map<string, PartitionSlot>();
   /** Consecutive failed transactions per partition, for the backoff. */
   private readonly failures = new Map<string, number>();
+  /** Serialises each partition's transactions, so one producer never has two open at once. */
+  private readonly partitionWork = new PartitionWorkQueue();
+  /** Partitions of the current generation's assignment, as `topic:partition`. */
+  private assigned: ReadonlySet<string> = new Set();
   private readonly stopping = new AbortController();
   private consumer: Consumer | undefined;
   private admin: Admin | undefined;
@@ -184,6 +208,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     this.stopping.abort();
     const steps: (() => Promise<void>)[] = [
       async () => this.consumer?.disconnect(),
+      () => this.partitionWork.drain(),
       async () => {
         await Promise.all([...this.slots.values()].map((slot) => slot.producer.disconnect()));
         this.slots.clear();
@@ -203,13 +228,25 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
       // A new generation may have moved partitions; every slot is re-initialised before reuse.
       this.generation += 1;
       this.joinedGroup = true;
+      this.assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => partitionKey(topic, partition)),
+        ),
+      );
       this.log.info(
         { generation: this.generation, assignment: payload.memberAssignment },
         'partitions assigned',
       );
     });
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.assigned = new Set();
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.onRecordlessBatch(payload);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joinedGroup = false;
+      this.assigned = new Set();
       if (payload.restart) return;
 
       this.log.error({ err: payload.error }, 'consumer crashed and will not restart');
@@ -217,10 +254,21 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     });
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  private processBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
+    return this.partitionWork.run(partitionKey(topic, partition), () =>
+      this.processRecords(payload),
+    );
+  }
+
+  private async processRecords(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const live = () => isRunning() && !isStale() && !this.stopping.signal.aborted;
     const max = this.settings.maxRecordsPerTransaction;
+    const generation = this.generation;
+    // The batch may end in markers or aborted records past its last delivered record; the
+    // batch's final transaction commits past them too.
+    const batchEnd = BigInt(batch.lastOffset()) + 1n;
     let index = 0;
 
     while (index < batch.messages.length && live()) {
@@ -232,45 +280,108 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
       const chunk = batch.messages.slice(index, index + max);
       if (chunk.length === 0) break;
 
-      const committed = await this.commitChunk(batch.topic, batch.partition, chunk, slot);
+      const final = index + chunk.length === batch.messages.length;
+      const next = final ? batchEnd : BigInt(chunk[chunk.length - 1]!.offset) + 1n;
+      const committed = await this.commitChunk(batch.topic, batch.partition, chunk, slot, next);
       if (committed) {
         resolveOffset(chunk[chunk.length - 1]!.offset);
         index += chunk.length;
       }
       await heartbeat();
     }
+
+    // When a predecessor had committed every record of the batch, only its markers may be left.
+    if (index < batch.messages.length || !live()) return;
+    await this.advancePast({
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: BigInt(batch.firstOffset() ?? batch.lastOffset()),
+      lastOffset: batchEnd - 1n,
+      generation,
+    });
   }
 
   /**
-   * Runs the transform over a chunk and commits its output with the chunk's offsets. Returns
-   * false when the transaction did not commit; the slot is then dropped, so the next try starts
-   * from a freshly fenced producer and the partition's committed offset.
+   * Queues the commit past a fetched batch that held no record to process. kafkajs hands such a
+   * batch to no `eachBatch` call; it moves its fetch position past it and reports it only through
+   * this event, with no records and the batch's first and last offsets.
+   */
+  private onRecordlessBatch(payload: ConsumerEndBatchProcessEvent['payload']): void {
+    const firstOffset = payload.firstOffset as string | null;
+    if (payload.batchSize > 0 || firstOffset === null) return;
+
+    const { topic, partition } = payload;
+    const span: RecordlessSpan = {
+      topic,
+      partition,
+      firstOffset: BigInt(firstOffset),
+      lastOffset: BigInt(payload.lastOffset),
+      generation: this.generation,
+    };
+    void this.partitionWork.run(partitionKey(topic, partition), () => this.advancePast(span));
+  }
+
+  /**
+   * Commits the offset past a span of markers and aborted records in a transaction that carries
+   * only that offset, from the partition's own producer, so a newer owner fences it as it fences
+   * any other transaction. It commits only while this member owns the partition in the span's
+   * generation, and only when the committed offset already reaches the span: the span must not
+   * hide records nobody has processed. A failed commit rewinds the partition to the span, so the
+   * consumer fetches it again and this runs again.
+   */
+  private async advancePast(span: RecordlessSpan): Promise<void> {
+    const { topic, partition } = span;
+    if (!this.owns(span)) return;
+
+    try {
+      const slot = await this.slotFor(topic, partition);
+      const next = span.lastOffset + 1n;
+      const reachesSpan = slot.nextOffset < 0n || slot.nextOffset >= span.firstOffset;
+      if (slot.nextOffset >= next || !reachesSpan) return;
+
+      await this.commitTransaction(slot, topic, partition, [], next);
+      this.log.debug({ topic, partition, offset: next.toString() }, 'committed past markers');
+    } catch (error) {
+      await this.dropSlot(topic, partition);
+      await this.afterFailure(error, topic, partition);
+      this.rewind(span);
+    }
+  }
+
+  private owns(span: RecordlessSpan): boolean {
+    return (
+      !this.stopping.signal.aborted &&
+      span.generation === this.generation &&
+      this.assigned.has(partitionKey(span.topic, span.partition))
+    );
+  }
+
+  private rewind(span: RecordlessSpan): void {
+    if (!this.owns(span)) return;
+
+    const { topic, partition } = span;
+    try {
+      this.consumer?.seek({ topic, partition, offset: span.firstOffset.toString() });
+    } catch (error) {
+      this.log.warn({ err: error, topic, partition }, 'rewinding to uncommitted markers failed');
+    }
+  }
+
+  /**
+   * Runs the transform over a chunk and commits its output with the offset `next`. Returns false
+   * when the transaction did not commit; the slot is then dropped, so the next try starts from a
+   * freshly fenced producer and the partition's committed offset.
    */
   private async commitChunk(
     topic: string,
     partition: number,
     chunk: KafkaMessage[],
     slot: PartitionSlot,
+    next: bigint,
   ): Promise<boolean> {
-    const last = chunk[chunk.length - 1]!;
     try {
       const produced = await this.transformAll(topic, partition, chunk);
-      const next = (BigInt(last.offset) + 1n).toString();
-      const transaction = await slot.producer.transaction();
-      try {
-        if (produced.length > 0) await transaction.sendBatch({ topicMessages: byTopic(produced) });
-        await transaction.sendOffsets({
-          consumerGroupId: this.settings.groupId,
-          topics: [{ topic, partitions: [{ partition, offset: next }] }],
-        });
-        await transaction.commit();
-      } catch (error) {
-        await transaction.abort().catch(() => undefined);
-        throw error;
-      }
-
-      slot.nextOffset = BigInt(next);
-      this.failures.delete(`${topic}:${partition}`);
+      await this.commitTransaction(slot, topic, partition, produced, next);
       this.count(topic, chunk.length, produced);
       return true;
     } catch (error) {
@@ -278,6 +389,31 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
       await this.afterFailure(error, topic, partition);
       return false;
     }
+  }
+
+  /** Writes `produced` and commits the group's offset `next` in one transaction. */
+  private async commitTransaction(
+    slot: PartitionSlot,
+    topic: string,
+    partition: number,
+    produced: ProducedRecord[],
+    next: bigint,
+  ): Promise<void> {
+    const transaction = await slot.producer.transaction();
+    try {
+      if (produced.length > 0) await transaction.sendBatch({ topicMessages: byTopic(produced) });
+      await transaction.sendOffsets({
+        consumerGroupId: this.settings.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: next.toString() }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+
+    slot.nextOffset = next;
+    this.failures.delete(partitionKey(topic, partition));
   }
 
   private async transformAll(
@@ -328,7 +464,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   }
 
   private bumpFailures(topic: string, partition: number): number {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     const attempt = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, attempt);
     return attempt;
@@ -339,7 +475,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
    * partition's committed offset is read.
    */
   private async slotFor(topic: string, partition: number): Promise<PartitionSlot> {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     const existing = this.slots.get(key);
     if (existing && existing.generation === this.generation) return existing;
 
@@ -378,7 +514,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   }
 
   private async dropSlot(topic: string, partition: number): Promise<void> {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     const slot = this.slots.get(key);
     this.slots.delete(key);
     await slot?.producer.disconnect().catch(() => undefined);
@@ -400,6 +536,10 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
  */
 export function partitionTransactionalId(prefix: string, topic: string, partition: number): string {
   return `${prefix}.${topic}:${partition}`;
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}:${partition}`;
 }
 
 function byTopic(records: ProducedRecord[]): { topic: string; messages: Message[] }[] {
