@@ -59,7 +59,12 @@ async function writeTransaction(
   await (outcome === 'commit' ? transaction.commit() : transaction.abort());
 }
 
-function startProcessor(t: TestContext, kafka: Kafka, topics: Topics, groupId: string) {
+async function startProcessor(
+  t: TestContext,
+  kafka: Kafka,
+  topics: Topics,
+  groupId: string,
+): Promise<TransactionalProcessor> {
   const transform = async (record: ConsumedRecord): Promise<ProducedRecord[]> => [
     { topic: topics.output, key: null, value: Buffer.from(`out:${record.value?.toString()}`) },
   ];
@@ -71,7 +76,8 @@ function startProcessor(t: TestContext, kafka: Kafka, topics: Topics, groupId: s
     logger: testLogger(),
   });
   t.after(() => processor.close());
-  return processor.start();
+  await processor.start();
+  return processor;
 }
 
 /** Per partition, whether the group's committed offset equals the partition's end offset. */
@@ -157,4 +163,44 @@ test('TransactionalProcessor: a group whose committed offset stops before traili
   await waitFor(() => tap.messages.length >= 1, { description: 'the sentinel output' });
   await waitForCommittedToEnd(topics.admin, groupId, topics.input);
   assert.deepEqual(outputs(tap), ['out:sentinel'], 'no record was processed again');
+});
+
+test('TransactionalProcessor: while partitions move between members, each record is processed once and the committed offsets reach the end', async (t) => {
+  const kafka = testKafka();
+  const topics = await inputAndOutput(t, kafka);
+  const groupId = uniqueName('group');
+  const upstream = await upstreamProducer(t, kafka);
+  const committed: string[] = [];
+  let txn = 0;
+  const writeSome = async (count: number) => {
+    for (const end = txn + count; txn < end; txn += 1) {
+      const values = [0, 1, 2].map((i) => `txn${txn}-record${i}`);
+      await writeTransaction(upstream, topics.input, values, txn % 2 === 1 ? 'abort' : 'commit');
+      if (txn % 2 === 0) committed.push(...values);
+    }
+  };
+  const tap = await tapTopic(t, topics.output);
+
+  const first = await startProcessor(t, kafka, topics, groupId);
+  await writeSome(2);
+  await waitFor(() => tap.messages.length >= committed.length, { description: 'first outputs' });
+
+  // A second member joins: the partitions are shared out again while upstream keeps writing.
+  const second = await startProcessor(t, kafka, topics, groupId);
+  await writeSome(4);
+  await waitFor(() => first.joined && second.joined, { description: 'both members joined' });
+  await writeSome(2);
+
+  // The first member leaves: its partitions move to the second.
+  await first.close();
+  await writeSome(3);
+  await waitFor(() => tap.messages.length >= committed.length, { description: 'all outputs' });
+  await waitForCommittedToEnd(topics.admin, groupId, topics.input);
+
+  await writeTransaction(upstream, topics.input, ['sentinel'], 'commit');
+  await waitFor(() => tap.messages.length >= committed.length + 1, {
+    description: 'the sentinel output',
+  });
+  await waitForCommittedToEnd(topics.admin, groupId, topics.input);
+  assert.deepEqual(outputs(tap), expectedOutputs([...committed, 'sentinel']));
 });
