@@ -5,45 +5,31 @@ import type {
   Consumer,
   ConsumerEndBatchProcessEvent,
   EachBatchPayload,
-  IHeaders,
   Kafka,
   KafkaMessage,
-  Message,
-  Producer,
 } from 'kafkajs';
 import { isDsrError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { PipelineMetrics } from '../runtime/metrics';
+import {
+  isFenced,
+  partitionKey,
+  PartitionProducers,
+  type PartitionSlot,
+} from './partition-producers';
 import { PartitionWorkQueue } from './partition-work-queue';
+import { recordlessSpanOf, spanNeedsCommit, type RecordlessSpan } from './recordless-span';
+import { backoffMs } from './transaction-backoff';
+import {
+  byTopic,
+  toConsumedRecord,
+  type ProducedRecord,
+  type TransformRecord,
+} from './transactional-records';
 
-/** A record taken from an input topic, with its coordinates. */
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Record timestamp, epoch milliseconds as a string (as Kafka gives it). */
-  timestamp: string;
-  headers: IHeaders;
-}
-
-/** A record to write in the same transaction that commits the consumed record's offset. */
-export interface ProducedRecord {
-  topic: string;
-  key: string | Buffer | null;
-  value: Buffer;
-  headers?: IHeaders;
-}
-
-/**
- * Turns one consumed record into the records to produce. It must not throw for bad input (that
- * is a record for a quarantine topic); a thrown error aborts the transaction. Retriable
- * {@link DsrError}s are retried with backoff; any other error stops the processor with `crash`.
- * It may run more than once for one record (after an aborted transaction), so side effects it
- * has outside Kafka must be idempotent.
- */
-export type TransformRecord = (record: ConsumedRecord) => Promise<ProducedRecord[]>;
+export { partitionTransactionalId } from './partition-producers';
+export { backoffMs } from './transaction-backoff';
+export type { ConsumedRecord, ProducedRecord, TransformRecord } from './transactional-records';
 
 /** What a {@link TransactionalProcessor} reads, how it transforms, and how it retries. */
 export interface TransactionalProcessorOptions {
@@ -86,33 +72,6 @@ export const TRANSACTIONAL_PROCESSOR_DEFAULTS = Object.freeze({
 type Settings = TransactionalProcessorOptions &
   Required<Omit<TransactionalProcessorOptions, 'transactionalIdPrefix' | 'metrics'>>;
 
-/** The producer that writes for one input partition, and where that partition resumes. */
-interface PartitionSlot {
-  producer: Producer;
-  generation: number;
-  /** The first offset not yet committed; records below it were committed by a predecessor. */
-  nextOffset: bigint;
-}
-
-/**
- * A stretch of one partition, seen in one group generation, that holds no record to process:
- * transaction markers and records of aborted transactions.
- */
-interface RecordlessSpan {
-  topic: string;
-  partition: number;
-  firstOffset: bigint;
-  lastOffset: bigint;
-  generation: number;
-}
-
-/** Kafka error types by which the broker tells a producer that a newer one replaced it. */
-const FENCING_ERRORS: ReadonlySet<string> = new Set([
-  'INVALID_PRODUCER_EPOCH',
-  'PRODUCER_FENCED',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-]);
-
 /**
  * Consume-transform-produce with exactly-once effect: the records a batch produces and the
  * offsets it consumed commit in one Kafka transaction.
@@ -136,7 +95,7 @@ const FENCING_ERRORS: ReadonlySet<string> = new Set([
 export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknown] }> {
   private readonly settings: Settings;
   private readonly log: Logger;
-  private readonly slots = new Map<string, PartitionSlot>();
+  private readonly producers: PartitionProducers;
   /** Consecutive failed transactions per partition, for the backoff. */
   private readonly failures = new Map<string, number>();
   /** Serialises each partition's transactions, so one producer never has two open at once. */
@@ -156,6 +115,12 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     this.log = options.logger.child({
       component: 'transactional-processor',
       group: options.groupId,
+    });
+    this.producers = new PartitionProducers({
+      kafka: options.kafka,
+      transactionalIdPrefix: options.transactionalIdPrefix ?? options.groupId,
+      transactionTimeoutMs: this.settings.transactionTimeoutMs,
+      committedOffset: (topic, partition) => this.committedOffset(topic, partition),
     });
   }
 
@@ -209,10 +174,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     const steps: (() => Promise<void>)[] = [
       async () => this.consumer?.disconnect(),
       () => this.partitionWork.drain(),
-      async () => {
-        await Promise.all([...this.slots.values()].map((slot) => slot.producer.disconnect()));
-        this.slots.clear();
-      },
+      () => this.producers.disconnectAll(),
       async () => this.admin?.disconnect(),
     ];
     for (const step of steps) {
@@ -301,24 +263,13 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     });
   }
 
-  /**
-   * Queues the commit past a fetched batch that held no record to process. kafkajs hands such a
-   * batch to no `eachBatch` call; it moves its fetch position past it and reports it only through
-   * this event, with no records and the batch's first and last offsets.
-   */
+  /** Queues the commit past a fetched batch that held no record to process. */
   private onRecordlessBatch(payload: ConsumerEndBatchProcessEvent['payload']): void {
-    const firstOffset = payload.firstOffset as string | null;
-    if (payload.batchSize > 0 || firstOffset === null) return;
+    const span = recordlessSpanOf(payload, this.generation);
+    if (!span) return;
 
-    const { topic, partition } = payload;
-    const span: RecordlessSpan = {
-      topic,
-      partition,
-      firstOffset: BigInt(firstOffset),
-      lastOffset: BigInt(payload.lastOffset),
-      generation: this.generation,
-    };
-    void this.partitionWork.run(partitionKey(topic, partition), () => this.advancePast(span));
+    const key = partitionKey(span.topic, span.partition);
+    void this.partitionWork.run(key, () => this.advancePast(span));
   }
 
   /**
@@ -335,10 +286,9 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
 
     try {
       const slot = await this.slotFor(topic, partition);
-      const next = span.lastOffset + 1n;
-      const reachesSpan = slot.nextOffset < 0n || slot.nextOffset >= span.firstOffset;
-      if (slot.nextOffset >= next || !reachesSpan) return;
+      if (!spanNeedsCommit(span, slot.nextOffset)) return;
 
+      const next = span.lastOffset + 1n;
       await this.commitTransaction(slot, topic, partition, [], next);
       this.log.debug({ topic, partition, offset: next.toString() }, 'committed past markers');
     } catch (error) {
@@ -423,15 +373,7 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
   ): Promise<ProducedRecord[]> {
     const produced: ProducedRecord[] = [];
     for (const message of chunk) {
-      const record: ConsumedRecord = {
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key ?? null,
-        value: message.value ?? null,
-        timestamp: message.timestamp,
-        headers: message.headers ?? {},
-      };
+      const record = toConsumedRecord(topic, partition, message);
       produced.push(...(await this.settings.transform(record)));
     }
     return produced;
@@ -470,37 +412,8 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     return attempt;
   }
 
-  /**
-   * The partition's producer, initialised (and so fencing any predecessor) before the
-   * partition's committed offset is read.
-   */
-  private async slotFor(topic: string, partition: number): Promise<PartitionSlot> {
-    const key = partitionKey(topic, partition);
-    const existing = this.slots.get(key);
-    if (existing && existing.generation === this.generation) return existing;
-
-    if (existing) await this.dropSlot(topic, partition);
-    const producer = this.settings.kafka.producer({
-      transactionalId: partitionTransactionalId(
-        this.settings.transactionalIdPrefix ?? this.settings.groupId,
-        topic,
-        partition,
-      ),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.settings.transactionTimeoutMs,
-    });
-    await producer.connect();
-
-    // Beginning a transaction runs InitProducerId; nothing was added, so aborting sends nothing.
-    await (await producer.transaction()).abort();
-    const slot = {
-      producer,
-      generation: this.generation,
-      nextOffset: await this.committedOffset(topic, partition),
-    };
-    this.slots.set(key, slot);
-    return slot;
+  private slotFor(topic: string, partition: number): Promise<PartitionSlot> {
+    return this.producers.slotFor(topic, partition, this.generation);
   }
 
   private async committedOffset(topic: string, partition: number): Promise<bigint> {
@@ -513,11 +426,8 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     return value < 0n ? -1n : value;
   }
 
-  private async dropSlot(topic: string, partition: number): Promise<void> {
-    const key = partitionKey(topic, partition);
-    const slot = this.slots.get(key);
-    this.slots.delete(key);
-    await slot?.producer.disconnect().catch(() => undefined);
+  private dropSlot(topic: string, partition: number): Promise<void> {
+    return this.producers.drop(topic, partition);
   }
 
   private count(topic: string, consumed: number, produced: ProducedRecord[]): void {
@@ -527,41 +437,4 @@ export class TransactionalProcessor extends EventEmitter<{ crash: [error: unknow
     metrics.recordsConsumed.inc({ topic }, consumed);
     for (const record of produced) metrics.recordsProduced.inc({ topic: record.topic });
   }
-}
-
-/**
- * The transactional id of the producer that writes for one input partition. Every instance of a
- * service derives the same id for the same partition, which is what lets the broker fence the
- * previous owner.
- */
-export function partitionTransactionalId(prefix: string, topic: string, partition: number): string {
-  return `${prefix}.${topic}:${partition}`;
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${topic}:${partition}`;
-}
-
-function byTopic(records: ProducedRecord[]): { topic: string; messages: Message[] }[] {
-  const groups = new Map<string, Message[]>();
-  for (const record of records) {
-    const messages = groups.get(record.topic) ?? [];
-    messages.push({ key: record.key, value: record.value, headers: record.headers });
-    groups.set(record.topic, messages);
-  }
-  return [...groups].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function isFenced(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && FENCING_ERRORS.has(type)) return true;
-  }
-  return false;
-}
-
-/** Exponential backoff with equal jitter: between half and all of the capped doubling. */
-export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
