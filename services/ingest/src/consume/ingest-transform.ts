@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  correlatedLogger,
   DsrError,
   isDsrError,
   newTraceId,
@@ -7,6 +8,7 @@ import {
   traceIdFromHeaders,
   type AvroSerde,
   type ConsumedRecord,
+  type Coordinates,
   type IntakeTask,
   type Logger,
   type PipelineMetrics,
@@ -31,6 +33,12 @@ export interface IngestTransformOptions {
 }
 
 type Decoding = { ok: true; task: IntakeTask } | { ok: false; error: DsrError };
+
+/** The identifiers of the task a record carries, where they are fit to log; null otherwise. */
+interface TaskIds {
+  requestId: string | null;
+  traceId: string | null;
+}
 
 /**
  * One intake record in, the records it causes out: decode, validate, claim the request id, then
@@ -78,7 +86,8 @@ export class IngestTransform {
       { stage: 'received', occurred_at: nowMs },
       origin,
     );
-    const quarantined = await this.quarantine(record, [error.code], error.message, null, nowMs);
+    const ids = { requestId: null, traceId: trustworthyTraceId(null, record) };
+    const quarantined = await this.quarantine(record, [error.code], error.message, ids, nowMs);
     return { label: 'quarantined', records: [received, ...quarantined] };
   }
 
@@ -101,7 +110,8 @@ export class IngestTransform {
     if (!outcome.ok) {
       const codes = outcome.violations.map((v) => v.code);
       const detail = outcome.violations.map((v) => v.detail).join('; ');
-      const quarantined = await this.quarantine(record, codes, detail, requestId, nowMs);
+      const ids = { requestId, traceId: trustworthyTraceId(task.trace_id, record) };
+      const quarantined = await this.quarantine(record, codes, detail, ids, nowMs);
       return { label: 'quarantined', records: [received, ...quarantined] };
     }
 
@@ -117,10 +127,7 @@ export class IngestTransform {
 
     if (claim.kind === 'duplicate') {
       const first = coordinatesKey(claim.first);
-      this.log.warn(
-        { request_id: routed.request_id, ...origin, first },
-        'duplicate request id skipped',
-      );
+      this.taskLog(origin, idsOf(routed)).warn({ first }, 'duplicate request id skipped');
       const event = auditOf(
         routed,
         'duplicate',
@@ -132,7 +139,7 @@ export class IngestTransform {
     if (claim.kind === 'conflict') {
       const detail = `already accepted with different content from ${coordinatesKey(claim.first)}`;
       const codes = ['REQUEST_ID_CONFLICT'];
-      return this.quarantine(record, codes, detail, routed.request_id, routed.validated_at);
+      return this.quarantine(record, codes, detail, idsOf(routed), routed.validated_at);
     }
 
     const produced = [
@@ -148,14 +155,11 @@ export class IngestTransform {
     record: ConsumedRecord,
     reasonCodes: string[],
     detail: string,
-    requestId: string | null,
+    ids: TaskIds,
     nowMs: number,
   ): Promise<ProducedRecord[]> {
-    const origin = coordinatesOf(record);
-    this.log.error(
-      { ...origin, request_id: requestId, reason_codes: reasonCodes },
-      'intake record quarantined',
-    );
+    const log = this.taskLog(coordinatesOf(record), ids);
+    log.error({ reason_codes: reasonCodes }, 'intake record quarantined');
     for (const code of reasonCodes) this.options.metrics?.quarantined.inc({ reason_code: code });
     this.options.metrics?.alerts.inc({ kind: 'quarantine', severity: 'warning' });
 
@@ -163,9 +167,18 @@ export class IngestTransform {
       record,
       reasonCodes,
       detail,
-      requestId,
+      requestId: ids.requestId,
       schemaId: schemaIdOf(record.value),
       nowMs,
+    });
+  }
+
+  /** A logger whose lines carry the record's coordinates and the task's request and trace ids. */
+  private taskLog(origin: Coordinates, ids: TaskIds): Logger {
+    return correlatedLogger(this.log, {
+      ...origin,
+      request_id: ids.requestId,
+      trace_id: ids.traceId,
     });
   }
 
@@ -205,6 +218,18 @@ function auditOf(
     reason_code: reasonCode,
     detail,
   };
+}
+
+function idsOf(task: RoutedTask): TaskIds {
+  return { requestId: task.request_id, traceId: task.trace_id };
+}
+
+/**
+ * The trace id of a task that failed validation, from its field or else the record's header,
+ * when it is fit to log; validation has not vouched for it.
+ */
+function trustworthyTraceId(fieldTraceId: string | null, record: ConsumedRecord): string | null {
+  return trustworthyId(fieldTraceId ?? traceIdFromHeaders(record.headers) ?? '');
 }
 
 /** A request id fit to appear in keys, logs and audit events, or null. */

@@ -1,4 +1,5 @@
 import {
+  correlatedLogger,
   DsrError,
   isDsrError,
   type AuditEvent,
@@ -84,10 +85,8 @@ export class RouterTransform {
     if (decision.kind === 'route') return this.route(task, origin, startedMs, null);
     if (decision.kind === 'already_released') return [];
 
-    this.log.info(
-      { request_id: task.request_id, awaiting: decision.awaiting },
-      'deletion held behind access',
-    );
+    const log = this.taskLog(task, origin);
+    log.info({ awaiting: decision.awaiting }, 'deletion held behind access');
     const detail = `waiting for ${decision.awaiting} earlier access task(s) of this subject and source`;
     return [
       await this.options.outputs.audit(
@@ -107,6 +106,7 @@ export class RouterTransform {
     const { lane, reason } = chooseLane(task, this.options.rules, startedMs);
     const routed: RoutedTask = { ...task, lane, routed_at: startedMs };
     const detail = releasedBy ? `${reason}; released (${releasedBy})` : reason;
+    this.taskLog(routed, origin).debug('task routed');
 
     this.options.metrics?.processingSeconds.observe(
       { lane, outcome: 'routed' },
@@ -149,9 +149,10 @@ export class RouterTransform {
     const topic = this.options.layout.topics.validated;
     const { value: task } = await this.options.serde.decode<RoutedTask>(topic, plain);
     const expired = held.reason === 'hold_expired';
-    const fields = { request_id: task.request_id, reason: held.reason };
-    if (expired) this.log.warn(fields, 'held deletion released before its access finished');
-    else this.log.info(fields, 'held deletion released');
+    const log = this.taskLog(task, origin);
+    const fields = { reason: held.reason };
+    if (expired) log.warn(fields, 'held deletion released before its access finished');
+    else log.info(fields, 'held deletion released');
 
     const reasonCode = expired ? 'HOLD_EXPIRED' : null;
     const released = [
@@ -164,6 +165,20 @@ export class RouterTransform {
     ];
     if (expired) released.push(await this.options.outputs.holdExpired(task, origin));
     return released;
+  }
+
+  /**
+   * A logger whose lines about one task carry its request and trace ids, lane and source system,
+   * and the coordinates of the record being processed, as every service's lines about a task do.
+   */
+  private taskLog(task: RoutedTask, origin: Coordinates): Logger {
+    return correlatedLogger(this.log, {
+      ...origin,
+      request_id: task.request_id,
+      trace_id: task.trace_id,
+      lane: task.lane,
+      source_system: task.source_system,
+    });
   }
 
   /**

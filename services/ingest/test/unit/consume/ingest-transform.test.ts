@@ -206,4 +206,29 @@ describe('IngestTransform', () => {
       lines.every((line) => !line.includes('private.person') && !line.includes('Private Name')),
     );
   });
+
+  it('when it quarantines a decodable task, its log line carries the request and trace ids', async () => {
+    const lines: string[] = [];
+    const bad = { subject_email: 'private.person@@example.test', trace_id: 'trace-7' };
+    await transform({ kind: 'new' }, false, lines).transform(record(bad));
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const quarantined = parsed.find((line) => line.msg === 'intake record quarantined');
+    assert.equal(quarantined?.request_id, 'req-1');
+    assert.equal(quarantined?.trace_id, 'trace-7');
+    assert.ok(lines.every((line) => !line.includes('private.person')));
+  });
+
+  it('when it skips a duplicate, its log line carries the request and trace ids', async () => {
+    const lines: string[] = [];
+    const first = { topic: 'dsr.intake', partition: 0, offset: '3' };
+    await transform({ kind: 'duplicate', first }, false, lines).transform(
+      record({ trace_id: 'trace-8' }),
+    );
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const duplicate = parsed.find((line) => line.msg === 'duplicate request id skipped');
+    assert.equal(duplicate?.level, 'warn');
+    assert.equal(duplicate?.request_id, 'req-1');
+    assert.equal(duplicate?.trace_id, 'trace-8');
+    assert.equal(duplicate?.offset, '7');
+  });
 });
