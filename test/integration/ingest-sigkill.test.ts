@@ -4,10 +4,14 @@ import type { RoutedTask } from '@dsr/shared';
 import { isolatedDatabase, isolatedTopics } from '../support/environment';
 import { mixedTasks, serviceNames, startRouter } from '../support/ingest-router-fixtures';
 import {
+  expectValidatedAndRoutedOnce,
+  killTwiceAndRestart,
+  produceIntakeTasks,
+} from '../support/kill-restart';
+import {
   TEST_SOURCE_SYSTEMS,
   countBy,
   decodeAll,
-  produceRaw,
   tapTopic,
   testSerde,
   uncommittedRecords,
@@ -42,53 +46,16 @@ test('ingest: killed with SIGKILL twice mid-stream and restarted, every task is 
   const high = await tapTopic(t, layout.topics.tasksHigh);
   const standard = await tapTopic(t, layout.topics.tasksStandard);
   await startRouter(t, layout, databaseUrl, names);
-  await produceRaw(
-    t,
-    layout.topics.intake,
-    await Promise.all(
-      mixed.map(async ({ task }) => ({
-        key: task.request_id,
-        value: await serde.encode(layout.topics.intake, task),
-      })),
-    ),
+  await produceIntakeTasks(t, serde, layout, mixed);
+
+  const survivor = await killTwiceAndRestart(
+    spawnIngest,
+    () => validated.messages.length,
+    'ingest to validate',
   );
 
-  for (const killAt of [150, 500]) {
-    const victim = spawnIngest();
-    await waitFor(() => validated.messages.length >= killAt, {
-      timeoutMs: 120_000,
-      description: `ingest to validate ${killAt} tasks (last output: ${victim.output.slice(-3).join(' | ')})`,
-    });
-    assert.equal(await victim.kill('SIGKILL'), 'SIGKILL');
-  }
-  const survivor = spawnIngest();
-
-  await waitFor(
-    async () =>
-      validated.messages.length >= mixed.length &&
-      high.messages.length + standard.messages.length >= mixed.length &&
-      (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
-    {
-      timeoutMs: 240_000,
-      intervalMs: 1_000,
-      description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})`,
-    },
-  );
-
-  const validatedTasks = await decodeAll<RoutedTask>(serde, layout.topics.validated, validated);
-  const lanes = [
-    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksHigh, high)),
-    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksStandard, standard)),
-  ];
-  const validatedCount = countBy(validatedTasks, (task) => task.request_id);
-  const routedCount = countBy(lanes, (task) => task.request_id);
-  for (const { task, lane } of mixed) {
-    assert.equal(validatedCount.get(task.request_id), 1, `${task.request_id} validated once`);
-    assert.equal(routedCount.get(task.request_id), 1, `${task.request_id} routed once`);
-    assert.equal(lanes.find((r) => r.request_id === task.request_id)?.lane, lane);
-  }
-  assert.equal(validatedTasks.length, mixed.length);
-  assert.equal(lanes.length, mixed.length);
+  const taps = { validated, high, standard };
+  await expectValidatedAndRoutedOnce({ serde, layout, names, mixed, taps, survivor });
   t.diagnostic(
     `records written by killed instances and aborted: ${everything.messages.length - mixed.length}`,
   );
@@ -115,16 +82,7 @@ test('ingest: SIGTERM mid-stream closes every step cleanly (exit 0) and a restar
     });
 
   const validated = await tapTopic(t, layout.topics.validated);
-  await produceRaw(
-    t,
-    layout.topics.intake,
-    await Promise.all(
-      mixed.map(async ({ task }) => ({
-        key: task.request_id,
-        value: await serde.encode(layout.topics.intake, task),
-      })),
-    ),
-  );
+  await produceIntakeTasks(t, serde, layout, mixed);
 
   const first = spawnIngest();
   await waitFor(() => validated.messages.length >= 100, {

@@ -1,18 +1,13 @@
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RoutedTask } from '@dsr/shared';
 import { isolatedDatabase, isolatedTopics } from '../support/environment';
 import { mixedTasks, serviceNames, startIngest } from '../support/ingest-router-fixtures';
 import {
-  countBy,
-  decodeAll,
-  produceRaw,
-  tapTopic,
-  testSerde,
-  uncommittedRecords,
-} from '../support/pipeline-fixtures';
+  expectValidatedAndRoutedOnce,
+  killTwiceAndRestart,
+  produceIntakeTasks,
+} from '../support/kill-restart';
+import { tapTopic, testSerde } from '../support/pipeline-fixtures';
 import { startServiceProcess } from '../support/service-process';
-import { waitFor } from '../support/wait-for';
 
 test('router: killed with SIGKILL twice mid-stream and restarted, every task is routed exactly once', async (t) => {
   const layout = await isolatedTopics(t);
@@ -41,53 +36,16 @@ test('router: killed with SIGKILL twice mid-stream and restarted, every task is 
   const everyHigh = await tapTopic(t, layout.topics.tasksHigh, true);
   const everyStandard = await tapTopic(t, layout.topics.tasksStandard, true);
   await startIngest(t, layout, databaseUrl, names);
-  await produceRaw(
-    t,
-    layout.topics.intake,
-    await Promise.all(
-      mixed.map(async ({ task }) => ({
-        key: task.request_id,
-        value: await serde.encode(layout.topics.intake, task),
-      })),
-    ),
+  await produceIntakeTasks(t, serde, layout, mixed);
+
+  const survivor = await killTwiceAndRestart(
+    spawnRouter,
+    () => high.messages.length + standard.messages.length,
+    'the router to route',
   );
 
-  for (const killAt of [150, 500]) {
-    const victim = spawnRouter();
-    await waitFor(() => high.messages.length + standard.messages.length >= killAt, {
-      timeoutMs: 120_000,
-      description: `the router to route ${killAt} tasks (last output: ${victim.output.slice(-3).join(' | ')})`,
-    });
-    assert.equal(await victim.kill('SIGKILL'), 'SIGKILL');
-  }
-  const survivor = spawnRouter();
-
-  await waitFor(
-    async () =>
-      validated.messages.length >= mixed.length &&
-      high.messages.length + standard.messages.length >= mixed.length &&
-      (await uncommittedRecords(names.ingestGroup, layout.topics.intake)) === 0,
-    {
-      timeoutMs: 240_000,
-      intervalMs: 1_000,
-      description: `every task to be validated and routed (${survivor.output.slice(-3).join(' | ')})`,
-    },
-  );
-
-  const validatedTasks = await decodeAll<RoutedTask>(serde, layout.topics.validated, validated);
-  const lanes = [
-    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksHigh, high)),
-    ...(await decodeAll<RoutedTask>(serde, layout.topics.tasksStandard, standard)),
-  ];
-  const validatedCount = countBy(validatedTasks, (task) => task.request_id);
-  const routedCount = countBy(lanes, (task) => task.request_id);
-  for (const { task, lane } of mixed) {
-    assert.equal(validatedCount.get(task.request_id), 1, `${task.request_id} validated once`);
-    assert.equal(routedCount.get(task.request_id), 1, `${task.request_id} routed once`);
-    assert.equal(lanes.find((r) => r.request_id === task.request_id)?.lane, lane);
-  }
-  assert.equal(validatedTasks.length, mixed.length);
-  assert.equal(lanes.length, mixed.length);
+  const taps = { validated, high, standard };
+  await expectValidatedAndRoutedOnce({ serde, layout, names, mixed, taps, survivor });
   const written = everyHigh.messages.length + everyStandard.messages.length;
   t.diagnostic(`lane records written by killed instances and aborted: ${written - mixed.length}`);
 });
