@@ -1,5 +1,6 @@
 import {
   createKafka,
+  hostTransactionalService,
   resolveEndpoints,
   runService,
   subjectKeySecretFromEnv,
@@ -10,7 +11,8 @@ import { IngestService } from './ingest-service';
 
 void runService({
   service: 'ingest',
-  async start({ runtime, logger, fail }) {
+  async start(context) {
+    const { runtime, logger } = context;
     const endpoints = resolveEndpoints();
     const config = ingestConfigFromEnv();
     const kafka = createKafka({ clientId: 'dsr-ingest', brokers: endpoints.kafkaBrokers, logger });
@@ -27,12 +29,9 @@ void runService({
       transactionalIdPrefix: process.env.DSR_TRANSACTIONAL_ID_PREFIX || undefined,
     });
 
-    runtime.readiness.register('consumer', () => ingest.joined);
-    runtime.onShutdown('stop-fetching', 'consumer', () => ingest.stopFetching());
-    runtime.onShutdown('close', 'ingest', () => ingest.close());
-    ingest.on('crash', (error) => void fail(error, 'consumer crashed'));
-    await ingest.start();
-    await runtime.watchConsumerLag({
+    await hostTransactionalService(context, {
+      name: 'ingest',
+      service: ingest,
       kafka,
       groupId: config.consumerGroup,
       topics: [layout.topics.intake],

@@ -1,5 +1,6 @@
 import {
   createKafka,
+  hostTransactionalService,
   resolveEndpoints,
   runService,
   subjectKeySecretFromEnv,
@@ -10,7 +11,8 @@ import { RouterService } from './router-service';
 
 void runService({
   service: 'router',
-  async start({ runtime, logger, fail }) {
+  async start(context) {
+    const { runtime, logger } = context;
     const endpoints = resolveEndpoints();
     const config = routerConfigFromEnv();
     const kafka = createKafka({ clientId: 'dsr-router', brokers: endpoints.kafkaBrokers, logger });
@@ -27,12 +29,9 @@ void runService({
       transactionalIdPrefix: process.env.DSR_TRANSACTIONAL_ID_PREFIX || undefined,
     });
 
-    runtime.readiness.register('consumer', () => router.joined);
-    runtime.onShutdown('stop-fetching', 'consumer', () => router.stopFetching());
-    runtime.onShutdown('close', 'router', () => router.close());
-    router.on('crash', (error) => void fail(error, 'consumer crashed'));
-    await router.start();
-    await runtime.watchConsumerLag({
+    await hostTransactionalService(context, {
+      name: 'router',
+      service: router,
       kafka,
       groupId: config.consumerGroup,
       topics: [layout.topics.validated],

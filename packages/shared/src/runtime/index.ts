@@ -28,3 +28,4 @@ export * from './lag-reporter';
 export * from './deadline-watch';
 export * from './service-runtime';
 export * from './run-service';
+export * from './transactional-service-host';
